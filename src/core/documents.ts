@@ -1,0 +1,121 @@
+/**
+ * Every document the publisher serves, rendered from plain data: the three formats of a
+ * scope's feed, the home page, article pages and the page of a deleted article. The
+ * single writer calls these when something changes; readers only fetch the result.
+ */
+import { buildScopeFeed, newest, RENDERERS } from "./feeds/build-feed.ts";
+import type { FeedEntry, Tombstone } from "./feeds/feed-document.ts";
+import { renderArticlePage, renderErrorPage, renderHomePage } from "./pages/render-pages.ts";
+import type { SiteConfig } from "./site.ts";
+import type { StoredArticle } from "./stored-article.ts";
+import {
+  articlePath,
+  FEED_MEDIA_TYPES,
+  type FeedFormat,
+  type FeedScope,
+  feedPath,
+} from "./urls.ts";
+
+/** Bump when renderer output changes, so stored documents are rebuilt on deploy. */
+export const RENDER_VERSION = 1;
+
+export const HTML_TYPE = "text/html; charset=utf-8";
+
+export interface RenderedDoc {
+  path: string;
+  body: string;
+  contentType: string;
+  language: string;
+  status: 200 | 410;
+  /** The newest change the document shows (RFC 3339). */
+  updated: string;
+}
+
+const FORMATS: FeedFormat[] = ["rss", "atom", "json"];
+
+export function renderScopeFeeds(
+  site: SiteConfig,
+  scope: FeedScope,
+  label: string | undefined,
+  entries: FeedEntry[],
+  tombstones: Tombstone[],
+): RenderedDoc[] {
+  const doc = buildScopeFeed({ site, scope, ...(label ? { label } : {}), entries, tombstones });
+  return FORMATS.map((format) => ({
+    path: feedPath(scope, format),
+    body: RENDERERS[format](doc),
+    contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
+    language: doc.language,
+    status: 200,
+    updated: doc.updated,
+  }));
+}
+
+export function renderHomeDoc(site: SiteConfig, entries: FeedEntry[]): RenderedDoc {
+  return {
+    path: "/",
+    body: renderHomePage(site, entries),
+    contentType: HTML_TYPE,
+    language: site.language,
+    status: 200,
+    updated: newest(entries.map((e) => e.updated)),
+  };
+}
+
+export function renderArticleDoc(
+  site: SiteConfig,
+  record: StoredArticle,
+  entry: FeedEntry,
+): RenderedDoc {
+  const { dateline, source } = record.article;
+  return {
+    path: articlePath(record.slug),
+    body: renderArticlePage(site, {
+      entry,
+      ...(dateline ? { dateline } : {}),
+      ...(source ? { source } : {}),
+    }),
+    contentType: HTML_TYPE,
+    language: entry.language,
+    status: 200,
+    updated: record.updated,
+  };
+}
+
+export function renderGoneDoc(site: SiteConfig, slug: string, deleted: string): RenderedDoc {
+  return {
+    path: articlePath(slug),
+    body: renderErrorPage(site, 410),
+    contentType: HTML_TYPE,
+    language: site.language,
+    status: 410,
+    updated: deleted,
+  };
+}
+
+/**
+ * A short fingerprint of what rendering depends on besides the articles: the site
+ * configuration and the renderer version. Documents built under another fingerprint are
+ * rebuilt (a changed SITE_URL must not leave old links in stored feeds).
+ */
+export function buildFingerprint(site: SiteConfig): string {
+  const text = `${RENDER_VERSION}:${JSON.stringify(site)}`;
+  // FNV-1a, 32-bit: a change detector, not a security boundary.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}
+
+/** A strong ETag: the first 128 bits of SHA-256 over the exact bytes, base64url. */
+export async function strongEtag(body: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  const bytes = new Uint8Array(digest).slice(0, 16);
+  const b64 = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+  return `"${b64}"`;
+}

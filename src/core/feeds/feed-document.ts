@@ -1,0 +1,113 @@
+/**
+ * The input of the three renderers: one logical feed (site, category, author or archive
+ * page) with everything already decided — absolute URLs, direction marks, the updated
+ * time. Renderers only serialise, so the same document always gives the same bytes.
+ */
+
+import type { LeadImage } from "../article.ts";
+import { anchorText, directionMarkFor, visibleText } from "../bidi.ts";
+import { directionOf } from "../language.ts";
+import type { SiteConfig } from "../site.ts";
+import type { StoredArticle } from "../stored-article.ts";
+import { absolute, articlePath, type FeedFormat, resolveHttpUrl } from "../urls.ts";
+
+export interface FeedPerson {
+  name: string;
+  /** Author slug: names the author's own feeds. */
+  slug: string;
+  url?: string;
+  email?: string;
+}
+
+export interface FeedCategory {
+  /** Machine term (the category slug). */
+  term: string;
+  label: string;
+  /** The categorisation scheme (Atom `scheme`, RSS `domain`). */
+  scheme: string;
+}
+
+export interface FeedEntry {
+  /** Stable id: the permalink, unchanged by edits. */
+  id: string;
+  url: string;
+  title: string;
+  summary: string;
+  /** Sanitised HTML wrapped in an element carrying `dir` and `lang`. */
+  contentHtml: string;
+  language: string;
+  authors: FeedPerson[];
+  categories: FeedCategory[];
+  published: string;
+  updated: string;
+  image?: LeadImage;
+}
+
+export interface Tombstone {
+  id: string;
+  /** When it was deleted (RFC 3339). */
+  when: string;
+}
+
+export type PagingRelation =
+  | "first"
+  | "last"
+  | "next"
+  | "previous"
+  | "prev-archive"
+  | "next-archive"
+  | "current";
+
+export interface FeedDocument {
+  site: SiteConfig;
+  title: string;
+  description: string;
+  language: string;
+  /** The HTML page this feed is the feed of. */
+  homeUrl: string;
+  /** Each format's own URL of this document. */
+  self: Record<FeedFormat, string>;
+  /** Newest change of anything in the document (RFC 3339). */
+  updated: string;
+  entries: FeedEntry[];
+  tombstones: Tombstone[];
+  /** RFC 5005 links, each per format. */
+  links: Partial<Record<PagingRelation, Record<FeedFormat, string>>>;
+  /** RFC 5005 §4 archive document: its contents are fixed. */
+  archive: boolean;
+  /** XSL stylesheet for browsers (RSS and Atom only). */
+  stylesheet?: string;
+}
+
+/** A stored article as a feed entry, direction-anchored for first-strong readers. */
+export function toFeedEntry(site: SiteConfig, record: StoredArticle, bodyHtml: string): FeedEntry {
+  const { article } = record;
+  const direction = directionOf(article.language);
+  const url = absolute(site, articlePath(record.slug));
+  const mark = directionMarkFor(visibleText(bodyHtml), direction);
+  const image = article.image
+    ? { ...article.image, url: resolveHttpUrl(site, article.image.url) ?? article.image.url }
+    : undefined;
+  return {
+    id: url,
+    url,
+    title: anchorText(article.title, direction),
+    summary: anchorText(article.summary, direction),
+    contentHtml: `<div dir="${direction}" lang="${article.language}">${mark}${bodyHtml}</div>`,
+    language: article.language,
+    authors: article.authors.map((a) => ({
+      name: a.name,
+      slug: a.slug,
+      ...(a.url ? { url: a.url } : {}),
+      ...(a.email ? { email: a.email } : {}),
+    })),
+    categories: article.categories.map((c) => ({
+      term: c.slug,
+      label: c.label,
+      scheme: absolute(site, "/categories/"),
+    })),
+    published: article.published,
+    updated: record.updated,
+    ...(image ? { image } : {}),
+  };
+}

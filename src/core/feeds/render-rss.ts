@@ -1,0 +1,71 @@
+/**
+ * RSS 2.0 (rssboard.org). Language is channel-level only, so an item in another
+ * language says so with `dc:language`; names go in `dc:creator` because `<author>` must
+ * be an e-mail address; dates are RFC 822 with a numeric zone.
+ */
+import { formatRfc822 } from "../dates.ts";
+import { escapeXml as x } from "../text.ts";
+import type { FeedDocument, FeedEntry } from "./feed-document.ts";
+import { RSS_ATOM_LINK_RELATIONS, stylesheetInstruction } from "./shared.ts";
+
+function renderItem(doc: FeedDocument, e: FeedEntry): string {
+  const parts = [
+    `<title>${x(e.title)}</title>`,
+    `<link>${x(e.url)}</link>`,
+    `<description>${x(e.summary)}</description>`,
+    `<content:encoded>${x(e.contentHtml)}</content:encoded>`,
+    ...e.authors.map((a) => `<dc:creator>${x(a.name)}</dc:creator>`),
+    ...(e.language !== doc.language ? [`<dc:language>${x(e.language)}</dc:language>`] : []),
+    ...e.categories.map((c) => `<category domain="${x(c.scheme)}">${x(c.label)}</category>`),
+    `<guid isPermaLink="true">${x(e.id)}</guid>`,
+    `<pubDate>${formatRfc822(e.published)}</pubDate>`,
+  ];
+  if (e.image) {
+    const { url, type, length, width, height, alt } = e.image;
+    // RSS requires enclosure@length; 0 is the documented value when it is unknown.
+    parts.push(`<enclosure url="${x(url)}" length="${length ?? 0}" type="${x(type)}"/>`);
+    const size = `${width ? ` width="${width}"` : ""}${height ? ` height="${height}"` : ""}${length ? ` fileSize="${length}"` : ""}`;
+    parts.push(
+      `<media:content url="${x(url)}" type="${x(type)}" medium="image"${size}>${alt ? `<media:description type="plain">${x(alt)}</media:description>` : ""}</media:content>`,
+    );
+  }
+  return `<item>${parts.join("")}</item>`;
+}
+
+export function renderRss(doc: FeedDocument): string {
+  const usesMedia = doc.entries.some((e) => e.image);
+  const links = [
+    `<atom:link href="${x(doc.self.rss)}" rel="self" type="application/rss+xml"/>`,
+    ...doc.site.hubs.map((hub) => `<atom:link href="${x(hub)}" rel="hub"/>`),
+    ...RSS_ATOM_LINK_RELATIONS.flatMap((rel) => {
+      const href = doc.links[rel]?.rss;
+      return href ? [`<atom:link href="${x(href)}" rel="${rel}" type="application/rss+xml"/>`] : [];
+    }),
+  ];
+  const image = doc.site.logo ?? doc.site.icon;
+  const channel = [
+    `<title>${x(doc.title)}</title>`,
+    `<link>${x(doc.homeUrl)}</link>`,
+    `<description>${x(doc.description)}</description>`,
+    `<language>${x(doc.language)}</language>`,
+    ...(doc.site.copyright ? [`<copyright>${x(doc.site.copyright)}</copyright>`] : []),
+    `<lastBuildDate>${formatRfc822(doc.updated)}</lastBuildDate>`,
+    "<docs>https://www.rssboard.org/rss-specification</docs>",
+    ...links,
+    ...(doc.archive ? ["<fh:archive/>"] : []),
+    ...(image
+      ? [
+          `<image><url>${x(image)}</url><title>${x(doc.title)}</title><link>${x(doc.homeUrl)}</link></image>`,
+        ]
+      : []),
+    ...doc.entries.map((e) => renderItem(doc, e)),
+  ];
+  const namespaces = [
+    'xmlns:atom="http://www.w3.org/2005/Atom"',
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/"',
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"',
+    ...(doc.archive ? ['xmlns:fh="http://purl.org/syndication/history/1.0"'] : []),
+    ...(usesMedia ? ['xmlns:media="http://search.yahoo.com/mrss/"'] : []),
+  ];
+  return `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(doc)}<rss version="2.0" ${namespaces.join(" ")}>\n<channel>\n${channel.join("\n")}\n</channel>\n</rss>\n`;
+}

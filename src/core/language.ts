@@ -1,0 +1,114 @@
+/**
+ * Language tags (BCP 47 / RFC 5646) and the text direction they imply.
+ *
+ * Direction follows the tag's script: an explicit script subtag decides (`az-Arab` is
+ * right-to-left, `ar-Latn` is not); otherwise the language's default script does.
+ */
+
+export type Direction = "rtl" | "ltr";
+
+// RFC 5646 §2.1 "langtag" (well-formedness only; registry validity is not checked so
+// that new subtags keep working). Grandfathered irregular tags are not accepted.
+const LANGTAG =
+  /^(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*(?:-[\da-wyz](?:-[a-z\d]{2,8})+)*(?:-x(?:-[a-z\d]{1,8})+)?|x(?:-[a-z\d]{1,8})+)$/i;
+
+export function isWellFormedLanguageTag(tag: string): boolean {
+  return LANGTAG.test(tag);
+}
+
+/** Scripts written right-to-left (ISO 15924 codes). */
+const RTL_SCRIPTS = new Set([
+  "adlm",
+  "arab",
+  "aran",
+  "hebr",
+  "mand",
+  "mend",
+  "nkoo",
+  "rohg",
+  "samr",
+  "syrc",
+  "thaa",
+  "yezi",
+]);
+
+/** Languages whose default script is right-to-left (CLDR likely subtags). */
+const RTL_LANGUAGES = new Set([
+  // Arabic and its varieties
+  "ar",
+  "arb",
+  "arz",
+  "ary",
+  "arq",
+  "aeb",
+  "apc",
+  "apd",
+  "acm",
+  "afb",
+  "ajp",
+  "acw",
+  "ayl",
+  "ars",
+  "shu",
+  "ssh",
+  "abv",
+  "acx",
+  "adf",
+  "aec",
+  "auz",
+  "avl",
+  "pga",
+  // Hebrew, Yiddish, Aramaic, Syriac
+  "he",
+  "iw",
+  "yi",
+  "ji",
+  "arc",
+  "syr",
+  "jrb",
+  "jpr",
+  "lad",
+  // Persian and neighbours
+  "fa",
+  "prs",
+  "pes",
+  "ps",
+  "pbt",
+  "pbu",
+  "ur",
+  "sd",
+  "ug",
+  "ckb",
+  "lrc",
+  "mzn",
+  "glk",
+  "bal",
+  "bqi",
+  "luz",
+  "sdh",
+  "azb",
+  "ks",
+  "pnb",
+  "skr",
+  "khw",
+  "bgn",
+  "hnd",
+  "brh",
+  "haz",
+  // Thaana, N'Ko, Adlam as default scripts
+  "dv",
+  "nqo",
+]);
+
+/** `rtl` or `ltr` for a BCP 47 tag; unknown languages are left-to-right. */
+export function directionOf(tag: string): Direction {
+  const subtags = tag.toLowerCase().split("-");
+  const language = subtags[0] ?? "";
+  // The script subtag, if any, is the first 4-letter subtag right after the language
+  // and its optional extlangs.
+  for (const subtag of subtags.slice(1)) {
+    if (/^[a-z]{4}$/.test(subtag)) return RTL_SCRIPTS.has(subtag) ? "rtl" : "ltr";
+    if (!/^[a-z]{3}$/.test(subtag)) break;
+  }
+  return RTL_LANGUAGES.has(language) ? "rtl" : "ltr";
+}

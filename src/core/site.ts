@@ -1,0 +1,91 @@
+/**
+ * Site configuration: what every feed and page says about the newsroom. It comes from
+ * the `[vars]` of wrangler.toml (one file), parsed here so that a wrong value fails with
+ * the variable's name instead of producing a broken feed.
+ */
+import { isWellFormedLanguageTag } from "./language.ts";
+
+export interface SiteConfig {
+  /** Absolute base URL without a trailing slash, e.g. `https://feeds.example.com`. */
+  url: string;
+  title: string;
+  description: string;
+  language: string;
+  copyright: string;
+  /** Items in each subscription feed (main, category, author). */
+  feedSize: number;
+  /** Items per fixed-boundary archive page (RFC 5005). */
+  archivePageSize: number;
+  /** WebSub hubs notified on every change. */
+  hubs: string[];
+  /** How long a deleted article stays announced as a tombstone, in days. */
+  tombstoneDays: number;
+  /** Square icon (favicon-like) and wide logo, absolute URLs. */
+  icon?: string;
+  logo?: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Vars = Record<string, unknown>;
+
+function text(vars: Vars, name: string, fallback?: string): string {
+  const value = vars[name];
+  if (typeof value === "string" && value.trim() !== "") return value.trim();
+  if (fallback !== undefined) return fallback;
+  throw new ConfigError(`${name} is not set: add it under [vars] in wrangler.toml`);
+}
+
+function absoluteUrl(vars: Vars, name: string, value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${value}"`);
+  }
+  void vars;
+  return parsed.href.replace(/\/$/, "");
+}
+
+function integer(vars: Vars, name: string, fallback: number, min: number, max: number): number {
+  const raw = vars[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = typeof raw === "number" ? raw : Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+export function parseSiteConfig(vars: Vars): SiteConfig {
+  const language = text(vars, "SITE_LANGUAGE");
+  if (!isWellFormedLanguageTag(language)) {
+    throw new ConfigError(
+      `SITE_LANGUAGE must be a BCP 47 language tag such as "ar", got "${language}"`,
+    );
+  }
+  const hubs = text(vars, "WEBSUB_HUBS", "")
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((hub) => absoluteUrl(vars, "WEBSUB_HUBS", hub));
+  const icon = text(vars, "SITE_ICON", "");
+  const logo = text(vars, "SITE_LOGO", "");
+  return {
+    url: absoluteUrl(vars, "SITE_URL", text(vars, "SITE_URL")),
+    title: text(vars, "SITE_TITLE"),
+    description: text(vars, "SITE_DESCRIPTION"),
+    language,
+    copyright: text(vars, "SITE_COPYRIGHT", ""),
+    feedSize: integer(vars, "FEED_SIZE", 50, 1, 500),
+    archivePageSize: integer(vars, "ARCHIVE_PAGE_SIZE", 50, 1, 500),
+    hubs,
+    tombstoneDays: integer(vars, "TOMBSTONE_DAYS", 30, 0, 3650),
+    ...(icon ? { icon: absoluteUrl(vars, "SITE_ICON", icon) } : {}),
+    ...(logo ? { logo: absoluteUrl(vars, "SITE_LOGO", logo) } : {}),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Text hygiene shared by ingestion and rendering.
+ *
+ * XML 1.0 (§2.2 Char) allows #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+ * [#x10000-#x10FFFF]. Anything else makes a feed ill-formed, so ingestion refuses it
+ * (the editor learns which field and which code point) and the renderers strip it as
+ * a last line of defence against records that bypassed ingestion.
+ */
+
+// Lone surrogates are matched with the `u` flag off: a well-formed pair is two code
+// units that this pattern skips over as a unit.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const XML_FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The first character XML 1.0 forbids, as `U+XXXX` with its index, or undefined. */
+export function findXmlForbidden(text: string): { index: number; codePoint: string } | undefined {
+  XML_FORBIDDEN.lastIndex = 0;
+  const match = XML_FORBIDDEN.exec(text);
+  if (!match) return undefined;
+  const code = match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return { index: match.index, codePoint: `U+${code}` };
+}
+
+/** Removes every character XML 1.0 forbids. */
+export function stripXmlForbidden(text: string): string {
+  return text.replace(XML_FORBIDDEN, "");
+}
+
+/** Escapes text for XML/HTML element content and double-quoted attribute values. */
+export function escapeXml(text: string): string {
+  return stripXmlForbidden(text).replace(/[&<>"]/g, (ch) => XML_ENTITIES[ch] as string);
+}
+
+const XML_ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+};
+
+/** NFC, and Windows/old-Mac line ends folded to LF, so equal text is stored as equal bytes. */
+export function normalizeText(text: string): string {
+  return text.normalize("NFC").replace(/\r\n?/g, "\n");
+}

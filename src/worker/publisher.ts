@@ -1,0 +1,388 @@
+/**
+ * The Publisher: one Durable Object instance ("main") that is the only writer.
+ *
+ * KV has no transactions and is eventually consistent, so two Workers publishing at the
+ * same moment could each read the old feed and write it back without the other's
+ * article. Every change therefore goes through this object, which
+ *   1. serialises changes (one at a time, in arrival order),
+ *   2. keeps the catalogue (order, sequence numbers, tombstones) in its own strongly
+ *      consistent storage,
+ *   3. writes the article to KV and re-renders only the documents the change touches,
+ *      group-committing: changes that arrive while a rebuild runs share the next one,
+ *      so 50 simultaneous publishes cost a few rebuilds, not 50 (KV allows one write
+ *      per second per key),
+ *   4. answers the publish only after the feeds are written, so a feed read that
+ *      follows in the same location shows the change.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Article } from "../core/article.ts";
+import {
+  type CatalogEntry,
+  catalogEntryOf,
+  scopeLabel,
+  selectLive,
+  selectTombstones,
+} from "../core/catalog.ts";
+import { isoFromEpochMs } from "../core/dates.ts";
+import {
+  buildFingerprint,
+  type RenderedDoc,
+  renderArticleDoc,
+  renderGoneDoc,
+  renderHomeDoc,
+  renderScopeFeeds,
+  strongEtag,
+} from "../core/documents.ts";
+import { type FeedEntry, toFeedEntry } from "../core/feeds/feed-document.ts";
+import { renderBodyHtml } from "../core/html.ts";
+import { parseSiteConfig, type SiteConfig } from "../core/site.ts";
+import { decodeStoredArticle, SCHEMA_VERSION, type StoredArticle } from "../core/stored-article.ts";
+import { absolute, articlePath, type FeedScope, feedPath } from "../core/urls.ts";
+import type { Env } from "./env.ts";
+import { articleKey, type DocMeta, docKey } from "./store/keys.ts";
+
+const CATALOG_PREFIX = "catalog:";
+const DOC_STATE_PREFIX = "docstate:";
+const SEQ_KEY = "seq";
+
+export type PublishStatus = "created" | "updated" | "unchanged";
+
+export interface PublishResult {
+  status: PublishStatus;
+  record: StoredArticle;
+}
+
+export interface ServedDoc {
+  body: string;
+  meta: DocMeta;
+}
+
+/** What a change touches, accumulated until the next rebuild. */
+class DirtySet {
+  slugs = new Set<string>();
+  categories = new Set<string>();
+  authors = new Set<string>();
+  site = false;
+
+  add(entry: CatalogEntry | undefined): void {
+    if (!entry) return;
+    this.site = true;
+    this.slugs.add(entry.slug);
+    for (const c of entry.categories) this.categories.add(c.slug);
+    for (const a of entry.authors) this.authors.add(a.slug);
+  }
+
+  get empty(): boolean {
+    return (
+      !this.site && this.slugs.size === 0 && this.categories.size === 0 && this.authors.size === 0
+    );
+  }
+}
+
+/** Stable JSON for comparing articles (key order of the input does not matter). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export class Publisher extends DurableObject<Env> {
+  private catalog?: Map<string, CatalogEntry>;
+  /** Records this instance wrote or read: KV reads elsewhere may lag, memory does not. */
+  private records = new Map<string, StoredArticle>();
+  private bodyHtml = new Map<string, { updated: string; html: string }>();
+  private docState = new Map<string, { etag: string; lastModified: string }>();
+  private mutations: Promise<unknown> = Promise.resolve();
+  private dirty = new DirtySet();
+  private running: Promise<RenderedDoc[]> | undefined;
+  private queued: Promise<RenderedDoc[]> | undefined;
+  private siteConfig?: SiteConfig;
+
+  private get site(): SiteConfig {
+    this.siteConfig ??= parseSiteConfig(this.env as unknown as Record<string, unknown>);
+    return this.siteConfig;
+  }
+
+  /** Runs `change` after every earlier change has finished. */
+  private serially<T>(change: () => Promise<T>): Promise<T> {
+    const result = this.mutations.then(change);
+    this.mutations = result.catch(() => undefined);
+    return result;
+  }
+
+  private async loadCatalog(): Promise<Map<string, CatalogEntry>> {
+    if (!this.catalog) {
+      const stored = await this.ctx.storage.list<CatalogEntry>({ prefix: CATALOG_PREFIX });
+      this.catalog = new Map([...stored.values()].map((e) => [e.slug, e]));
+      const states = await this.ctx.storage.list<{ etag: string; lastModified: string }>({
+        prefix: DOC_STATE_PREFIX,
+      });
+      for (const [key, state] of states)
+        this.docState.set(key.slice(DOC_STATE_PREFIX.length), state);
+    }
+    return this.catalog;
+  }
+
+  /** Reads records, from memory first; unreadable ones are logged with their key and left out. */
+  private async readRecords(slugs: string[]): Promise<Map<string, StoredArticle>> {
+    const found = new Map<string, StoredArticle>();
+    const missing = slugs.filter((slug) => {
+      const cached = this.records.get(slug);
+      if (cached) found.set(slug, cached);
+      return !cached;
+    });
+    for (let i = 0; i < missing.length; i += 100) {
+      const batch = missing.slice(i, i + 100);
+      const values = await this.env.ARTICLES.get(batch.map(articleKey), "text");
+      for (const slug of batch) {
+        const decoded = decodeStoredArticle(values.get(articleKey(slug)) ?? null, slug);
+        if (decoded.ok) {
+          this.records.set(slug, decoded.record);
+          found.set(slug, decoded.record);
+          if (decoded.migrated)
+            console.warn(
+              `migrated ${articleKey(slug)} to schema version ${SCHEMA_VERSION} in memory`,
+            );
+        } else {
+          console.error(`skipping unreadable record ${articleKey(slug)}: ${decoded.reason}`);
+        }
+      }
+    }
+    return found;
+  }
+
+  private entryOf(record: StoredArticle): FeedEntry {
+    let cached = this.bodyHtml.get(record.slug);
+    if (!cached || cached.updated !== record.updated) {
+      cached = {
+        updated: record.updated,
+        html: renderBodyHtml(this.site, record.article.body, record.article.format),
+      };
+      this.bodyHtml.set(record.slug, cached);
+    }
+    return toFeedEntry(this.site, record, cached.html);
+  }
+
+  // ---- changes -------------------------------------------------------------
+
+  async publish(slug: string, article: Article): Promise<PublishResult> {
+    const result = await this.serially(async () => {
+      const catalog = await this.loadCatalog();
+      const before = catalog.get(slug);
+      const previous =
+        before && !before.deleted ? (await this.readRecords([slug])).get(slug) : undefined;
+      if (previous && canonical(previous.article) === canonical(article)) {
+        return { status: "unchanged" as const, record: previous };
+      }
+      const nowIso = isoFromEpochMs(Date.now());
+      let seq = before?.seq;
+      if (seq === undefined) {
+        seq = ((await this.ctx.storage.get<number>(SEQ_KEY)) ?? 0) + 1;
+        await this.ctx.storage.put(SEQ_KEY, seq);
+      }
+      const record: StoredArticle = {
+        schemaVersion: SCHEMA_VERSION,
+        slug,
+        article,
+        // A new article's first version is dated by the article itself, so that loading
+        // the same content/ on any day gives the same feed bytes; edits are dated now.
+        created: previous?.created ?? nowIso,
+        updated: before ? nowIso : article.published,
+        seq,
+      };
+      await this.env.ARTICLES.put(articleKey(slug), JSON.stringify(record));
+      const entry = catalogEntryOf(record);
+      await this.ctx.storage.put(`${CATALOG_PREFIX}${slug}`, entry);
+      catalog.set(slug, entry);
+      this.records.set(slug, record);
+      this.dirty.add(before);
+      this.dirty.add(entry);
+      return { status: previous || before ? ("updated" as const) : ("created" as const), record };
+    });
+    if (result.status !== "unchanged") await this.flush();
+    return result;
+  }
+
+  /** Deletes an article; its page answers 410 and its id stays a tombstone. */
+  async remove(slug: string): Promise<boolean> {
+    const removed = await this.serially(async () => {
+      const catalog = await this.loadCatalog();
+      const before = catalog.get(slug);
+      if (!before || before.deleted) return false;
+      const entry: CatalogEntry = { ...before, deleted: isoFromEpochMs(Date.now()) };
+      await this.ctx.storage.put(`${CATALOG_PREFIX}${slug}`, entry);
+      await this.env.ARTICLES.delete(articleKey(slug));
+      catalog.set(slug, entry);
+      this.records.delete(slug);
+      this.dirty.add(entry);
+      return true;
+    });
+    if (removed) await this.flush();
+    return removed;
+  }
+
+  // ---- reads that must be consistent --------------------------------------
+
+  /** Live catalogue entries, newest first, `offset`..`offset+limit`. */
+  async list(offset: number, limit: number): Promise<{ entries: CatalogEntry[]; total: number }> {
+    const catalog = await this.loadCatalog();
+    const live = selectLive(catalog.values(), { kind: "site" }, Number.MAX_SAFE_INTEGER);
+    return { entries: live.slice(offset, offset + limit), total: live.length };
+  }
+
+  async get(slug: string): Promise<StoredArticle | undefined> {
+    const catalog = await this.loadCatalog();
+    const entry = catalog.get(slug);
+    if (!entry || entry.deleted) return undefined;
+    return (await this.readRecords([slug])).get(slug);
+  }
+
+  /**
+   * Renders one path on demand: used by readers when a stored document is missing,
+   * corrupt or built under another configuration. Undefined when nothing lives there.
+   */
+  async render(path: string): Promise<ServedDoc | undefined> {
+    const catalog = await this.loadCatalog();
+    const scope = scopeOfFeedPath(path);
+    const article = /^\/articles\/([a-z0-9-]+)$/.exec(path)?.[1];
+    if (scope) {
+      if (scope.kind === "site") this.dirty.site = true;
+      else if (scopeLabel(catalog.values(), scope) === undefined) return undefined;
+      else (scope.kind === "category" ? this.dirty.categories : this.dirty.authors).add(scope.slug);
+    } else if (path === "/") {
+      this.dirty.site = true;
+    } else if (article && catalog.has(article)) {
+      this.dirty.slugs.add(article);
+    } else {
+      return undefined;
+    }
+    const docs = await this.flush();
+    const doc = docs.find((d) => d.path === path);
+    if (!doc) return undefined;
+    return { body: doc.body, meta: await this.metaFor(doc) };
+  }
+
+  /** Re-renders everything (after a configuration change or a renderer upgrade). */
+  async rebuildAll(): Promise<number> {
+    const catalog = await this.loadCatalog();
+    for (const entry of catalog.values()) this.dirty.add(entry);
+    this.dirty.site = true;
+    return (await this.flush()).length;
+  }
+
+  // ---- rebuilding ----------------------------------------------------------
+
+  /** Group commit: joins the queued rebuild if there is one, else queues one. */
+  private flush(): Promise<RenderedDoc[]> {
+    if (this.queued) return this.queued;
+    const after = this.running ?? Promise.resolve([]);
+    const next: Promise<RenderedDoc[]> = after
+      .catch(() => [])
+      .then(() => {
+        this.queued = undefined;
+        this.running = next;
+        return this.rebuild();
+      })
+      .finally(() => {
+        if (this.running === next) this.running = undefined;
+      });
+    this.queued = next;
+    return next;
+  }
+
+  private async rebuild(): Promise<RenderedDoc[]> {
+    const dirty = this.dirty;
+    this.dirty = new DirtySet();
+    if (dirty.empty) return [];
+    const site = this.site;
+    const catalog = await this.loadCatalog();
+    const all = [...catalog.values()];
+    const nowMs = Date.now();
+
+    const scopes: FeedScope[] = [
+      ...(dirty.site ? [{ kind: "site" } as const] : []),
+      ...[...dirty.categories].map((slug) => ({ kind: "category", slug }) as const),
+      ...[...dirty.authors].map((slug) => ({ kind: "author", slug }) as const),
+    ];
+    const selections = scopes.map((scope) => ({
+      scope,
+      live: selectLive(all, scope, site.feedSize),
+    }));
+    const wanted = new Set([
+      ...selections.flatMap((s) => s.live.map((e) => e.slug)),
+      ...dirty.slugs,
+    ]);
+    const records = await this.readRecords(
+      [...wanted].filter((slug) => !catalog.get(slug)?.deleted),
+    );
+
+    const docs: RenderedDoc[] = [];
+    for (const { scope, live } of selections) {
+      const entries = live.flatMap((e) => {
+        const record = records.get(e.slug);
+        return record ? [this.entryOf(record)] : [];
+      });
+      const tombstones = selectTombstones(all, scope, site.tombstoneDays, nowMs).map((e) => ({
+        id: absolute(site, articlePath(e.slug)),
+        when: e.deleted as string,
+      }));
+      // A scope with nothing left (its last article deleted) still answers, empty.
+      docs.push(...renderScopeFeeds(site, scope, scopeLabel(all, scope), entries, tombstones));
+      if (scope.kind === "site") docs.push(renderHomeDoc(site, entries));
+    }
+    for (const slug of dirty.slugs) {
+      const entry = catalog.get(slug);
+      const record = records.get(slug);
+      if (entry?.deleted) docs.push(renderGoneDoc(site, slug, entry.deleted));
+      else if (record) docs.push(renderArticleDoc(site, record, this.entryOf(record)));
+    }
+    await Promise.all(docs.map((doc) => this.store(doc)));
+    return docs;
+  }
+
+  private async metaFor(doc: RenderedDoc): Promise<DocMeta> {
+    const etag = await strongEtag(doc.body);
+    const state = this.docState.get(doc.path);
+    // Last-Modified moves only when the bytes change. The first version is dated by its
+    // content, so a fresh load of the same articles gives the same headers.
+    const lastModified = !state
+      ? doc.updated
+      : state.etag === etag
+        ? state.lastModified
+        : isoFromEpochMs(Date.now());
+    return {
+      etag,
+      lastModified,
+      contentType: doc.contentType,
+      language: doc.language,
+      status: doc.status,
+      build: buildFingerprint(this.site),
+    };
+  }
+
+  private async store(doc: RenderedDoc): Promise<void> {
+    const meta = await this.metaFor(doc);
+    await this.env.ARTICLES.put(docKey(doc.path), doc.body, { metadata: meta });
+    const state = { etag: meta.etag, lastModified: meta.lastModified };
+    this.docState.set(doc.path, state);
+    await this.ctx.storage.put(`${DOC_STATE_PREFIX}${doc.path}`, state);
+  }
+}
+
+/** The scope a feed path belongs to, if it is a feed path. */
+export function scopeOfFeedPath(path: string): FeedScope | undefined {
+  const match =
+    /^(?:\/(categories|authors)\/([a-z0-9-]+))?\/(feed\.xml|atom\.xml|feed\.json)$/.exec(path);
+  if (!match) return undefined;
+  if (!match[1]) return { kind: "site" };
+  const scope: FeedScope = {
+    kind: match[1] === "categories" ? "category" : "author",
+    slug: match[2] as string,
+  };
+  return feedPath(scope, "rss").startsWith(`/${match[1]}/`) ? scope : undefined;
+}

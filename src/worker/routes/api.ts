@@ -1,0 +1,158 @@
+/**
+ * The admin API (JSON). Every change goes through the Publisher, the single writer;
+ * every refusal is an ApiError, raised before anything is written.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { validateArticle } from "../../core/article.ts";
+import { findUnsafeMarkup } from "../../core/html.ts";
+import type { SiteConfig } from "../../core/site.ts";
+import type { StoredArticle } from "../../core/stored-article.ts";
+import { absolute, articlePath } from "../../core/urls.ts";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../errors.ts";
+import { publisherOf, siteOf } from "../site-config.ts";
+
+/** Largest request body accepted by PUT (documented in the README). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+async function digest(text: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+}
+
+/** Bearer token check in constant time: both sides are hashed to equal-length digests. */
+const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const expected = c.env.ADMIN_TOKEN;
+  if (!expected) {
+    throw new ApiError(
+      503,
+      "admin_disabled",
+      "The admin API is disabled: set the ADMIN_TOKEN secret (wrangler secret put ADMIN_TOKEN, or .dev.vars locally).",
+    );
+  }
+  const header = c.req.header("Authorization") ?? "";
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const challenge = { "WWW-Authenticate": 'Bearer realm="admin"' };
+  if (!match)
+    throw new ApiError(
+      401,
+      "unauthorized",
+      "Send Authorization: Bearer <token>.",
+      undefined,
+      challenge,
+    );
+  const [given, wanted] = await Promise.all([digest(match[1] as string), digest(expected)]);
+  if (!crypto.subtle.timingSafeEqual(given, wanted)) {
+    throw new ApiError(401, "unauthorized", "The bearer token is not valid.", undefined, {
+      "WWW-Authenticate": 'Bearer realm="admin", error="invalid_token"',
+    });
+  }
+  await next();
+});
+
+/** The article as the API shows it; PUT accepts exactly this back. */
+export function toApiArticle(site: SiteConfig, record: StoredArticle) {
+  return {
+    slug: record.slug,
+    url: absolute(site, articlePath(record.slug)),
+    ...record.article,
+    created: record.created,
+    updated: record.updated,
+  };
+}
+
+export const apiRoutes = new Hono<AppEnv>();
+
+apiRoutes.use("*", requireAdmin);
+
+apiRoutes.get("/articles", async (c) => {
+  const limit = Number(c.req.query("limit") ?? "20");
+  const offset = Number(c.req.query("offset") ?? "0");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new ApiError(400, "bad_request", "limit must be a whole number from 1 to 100.");
+  }
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new ApiError(400, "bad_request", "offset must be a whole number, 0 or more.");
+  }
+  const { site } = siteOf(c.env);
+  const page = await publisherOf(c.env).list(offset, limit);
+  const next =
+    offset + limit < page.total ? `/api/articles?limit=${limit}&offset=${offset + limit}` : null;
+  return c.json({
+    total: page.total,
+    articles: page.entries.map((e) => ({ ...e, url: absolute(site, articlePath(e.slug)) })),
+    next,
+  });
+});
+
+apiRoutes.get("/articles/:slug", async (c) => {
+  const record = await publisherOf(c.env).get(c.req.param("slug"));
+  if (!record) throw new ApiError(404, "not_found", `No article at "${c.req.param("slug")}".`);
+  return c.json(toApiArticle(siteOf(c.env).site, record));
+});
+
+apiRoutes.put(
+  "/articles/:slug",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(
+        413,
+        "payload_too_large",
+        `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+      );
+    },
+  }),
+  async (c) => {
+    const slug = c.req.param("slug");
+    const type = c.req.header("Content-Type") ?? "";
+    if (!/^application\/json\s*(;|$)/i.test(type)) {
+      throw new ApiError(
+        415,
+        "unsupported_media_type",
+        `Send the article as Content-Type: application/json (got "${type || "none"}").`,
+      );
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(await c.req.text());
+    } catch (error) {
+      throw new ApiError(
+        400,
+        "malformed_json",
+        `The body is not valid JSON: ${(error as Error).message}`,
+      );
+    }
+    const { site } = siteOf(c.env);
+    const checked = validateArticle(input, slug);
+    if (!checked.ok)
+      throw new ApiError(
+        422,
+        "invalid_article",
+        "The article has errors; nothing was saved.",
+        checked.errors,
+      );
+    const unsafe = findUnsafeMarkup(site, checked.article.body, checked.article.format);
+    if (unsafe.length > 0) {
+      throw new ApiError(
+        422,
+        "invalid_article",
+        "The article has errors; nothing was saved.",
+        unsafe.map((message) => ({ path: "body", message })),
+      );
+    }
+    const result = await publisherOf(c.env).publish(slug, checked.article);
+    const status = result.status === "created" ? 201 : 200;
+    return c.json(toApiArticle(site, result.record), status, {
+      Location: absolute(site, `/api/articles/${slug}`),
+    });
+  },
+);
+
+apiRoutes.delete("/articles/:slug", async (c) => {
+  const slug = c.req.param("slug");
+  const removed = await publisherOf(c.env).remove(slug);
+  if (!removed) throw new ApiError(404, "not_found", `No article at "${slug}".`);
+  return c.body(null, 204);
+});

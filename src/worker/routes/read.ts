@@ -1,0 +1,88 @@
+/**
+ * The public read path: feeds and pages, each one KV read of a document rendered when
+ * its content last changed, answered with validators and 304s per RFC 9110.
+ */
+import { type Context, Hono } from "hono";
+import { renderErrorPage } from "../../core/pages/render-pages.ts";
+import { absolute } from "../../core/urls.ts";
+import type { AppEnv } from "../env.ts";
+import { isNotModified, notModifiedResponse } from "../http/conditional.ts";
+import type { ServedDoc } from "../publisher.ts";
+import { publisherOf, siteOf } from "../site-config.ts";
+import { type DocMeta, docKey, isDocMeta } from "../store/keys.ts";
+
+/**
+ * Feeds: readers poll often; a minute of freshness, then revalidation (cheap: 304), and
+ * a stale copy rather than an error if the origin fails.
+ */
+export const FEED_CACHE_CONTROL =
+  "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400";
+export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
+
+const FEED_FILE = /\/(feed\.xml|atom\.xml|feed\.json)$/;
+
+async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
+  const { build } = siteOf(c.env);
+  const { value, metadata } = await c.env.ARTICLES.getWithMetadata<DocMeta>(docKey(path), "text");
+  if (value !== null && isDocMeta(metadata) && metadata.build === build)
+    return { body: value, meta: metadata };
+  if (value !== null)
+    console.warn(`stored document ${docKey(path)} is unusable or stale; re-rendering`);
+  // Missing, corrupt or built under another configuration: the writer renders it.
+  return publisherOf(c.env).render(path);
+}
+
+function notFound(c: Context<AppEnv>, status: 404 | 410 = 404): Response {
+  const { site } = siteOf(c.env);
+  return c.html(renderErrorPage(site, status), status, {
+    "Content-Language": site.language,
+    "Cache-Control": "public, max-age=60",
+  });
+}
+
+async function serve(c: Context<AppEnv>, path: string): Promise<Response> {
+  const doc = await loadDoc(c, path);
+  if (!doc) return notFound(c);
+  const { meta } = doc;
+  const { site } = siteOf(c.env);
+  const isFeed = FEED_FILE.test(path);
+  const headers = new Headers({
+    "Content-Type": meta.contentType,
+    "Content-Language": meta.language,
+    ETag: meta.etag,
+    "Last-Modified": new Date(Date.parse(meta.lastModified)).toUTCString(),
+    "Cache-Control": isFeed ? FEED_CACHE_CONTROL : PAGE_CACHE_CONTROL,
+    "X-Content-Type-Options": "nosniff",
+  });
+  if (isFeed) {
+    // WebSub discovery (W3C WebSub §4) also works from HTTP headers.
+    const links = [
+      `<${absolute(site, path)}>; rel="self"`,
+      ...site.hubs.map((hub) => `<${hub}>; rel="hub"`),
+    ];
+    headers.set("Link", links.join(", "));
+    headers.set("Access-Control-Allow-Origin", "*");
+  }
+  if (
+    meta.status === 200 &&
+    isNotModified(c.req.raw.headers, meta.etag, Date.parse(meta.lastModified))
+  ) {
+    return notModifiedResponse(headers);
+  }
+  return new Response(c.req.method === "HEAD" ? null : doc.body, { status: meta.status, headers });
+}
+
+export const readRoutes = new Hono<AppEnv>();
+
+readRoutes.get("/", (c) => serve(c, "/"));
+readRoutes.get("/:file{feed\\.xml|atom\\.xml|feed\\.json}", (c) =>
+  serve(c, `/${c.req.param("file")}`),
+);
+readRoutes.get(
+  "/:kind{categories|authors}/:slug{[a-z0-9-]+}/:file{feed\\.xml|atom\\.xml|feed\\.json}",
+  (c) => serve(c, `/${c.req.param("kind")}/${c.req.param("slug")}/${c.req.param("file")}`),
+);
+readRoutes.get("/articles/:slug{[a-z0-9-]+}", (c) => serve(c, `/articles/${c.req.param("slug")}`));
+readRoutes.notFound((c) => notFound(c));
+
+export { notFound };
