@@ -1,0 +1,43 @@
+/** Helpers for Worker tests: requests through the Worker's own fetch, and fixtures. */
+import { exports } from "cloudflare:workers";
+
+export const TOKEN = "test-admin-token";
+export const BASE = "http://localhost:8787";
+
+export function request(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(new URL(path, BASE), init));
+}
+
+export function publish(slug: string, article: unknown, token = TOKEN): Promise<Response> {
+  return request(`/api/articles/${slug}`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify(article),
+  });
+}
+
+export function remove(slug: string, token = TOKEN): Promise<Response> {
+  return request(`/api/articles/${slug}`, {
+    method: "DELETE",
+    headers: { Authorization: `Bearer ${token}` },
+  });
+}
+
+export function sampleArticle(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: "عنوان تجريبي",
+    summary: "ملخص تجريبي للمقال.",
+    body: "فقرة أولى.\n\nفقرة ثانية.",
+    language: "ar",
+    authors: [{ name: "سعيد عريقات", slug: "saeed-ereikat" }],
+    published: "2020-01-07T09:00:00+02:00",
+    categories: [{ slug: "politics", label: "سياسة" }],
+    ...overrides,
+  };
+}
+
+export const FEED_PATHS = ["/feed.xml", "/atom.xml", "/feed.json"] as const;
+
+export async function snapshotFeeds(): Promise<string[]> {
+  return Promise.all(FEED_PATHS.map(async (p) => (await request(p)).text()));
+}

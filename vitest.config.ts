@@ -1,0 +1,38 @@
+/**
+ * Two kinds of tests: pure core and Node tooling run in Node (fast, with the real npm
+ * feed parsers and the JSON Feed schema); the Worker runs in workerd with real local KV
+ * and the Publisher Durable Object (@cloudflare/vitest-plugin).
+ */
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
+export const TEST_ADMIN_TOKEN = "test-admin-token";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "node",
+          include: ["tests/core/**/*.test.ts", "tests/tools/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
+          }),
+        ],
+        test: {
+          name: "worker",
+          include: ["tests/worker/**/*.test.ts"],
+        },
+      },
+    ],
+  },
+});
