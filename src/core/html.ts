@@ -102,26 +102,16 @@ const WHITE_LIST = Object.fromEntries(
   Object.entries(ALLOWED_TAGS).map(([tag, attrs]) => [tag, [...attrs, ...GLOBAL_ATTRIBUTES]]),
 );
 
+/** Elements whose content is never text a reader should see: removed with their body. */
+const OPAQUE_ELEMENTS =
+  /<(script|style|iframe|object|template|noscript|svg|math|textarea|select)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+
 function createFilter(
   site: SiteConfig,
   report: (problem: string) => void,
 ): InstanceType<typeof FilterXSS> {
   return new FilterXSS({
     whiteList: WHITE_LIST,
-    // The bodies of these are never text a reader should see.
-    stripIgnoreTagBody: [
-      "script",
-      "style",
-      "iframe",
-      "object",
-      "embed",
-      "template",
-      "noscript",
-      "svg",
-      "math",
-      "textarea",
-      "select",
-    ],
     allowCommentTag: false,
     css: false,
     // Tags outside the allow-list are dropped, their text kept; dangerous ones are reported.
@@ -129,17 +119,11 @@ function createFilter(
       if (DANGEROUS_TAGS.has(tag.toLowerCase())) report(`<${tag.toLowerCase()}> is not allowed`);
       return "";
     },
-    onIgnoreTagAttr(tag, name) {
-      const attr = name.toLowerCase();
-      if (attr.startsWith("on")) report(`the ${attr} attribute on <${tag}> is not allowed`);
-      else if (attr === "style") report(`the style attribute on <${tag}> is not allowed`);
-      return undefined;
-    },
-    safeAttrValue(tag, name, value) {
+    onTagAttr(tag, name, value) {
       const raw = friendlyAttrValue(value).trim();
       if (URL_ATTRIBUTES.has(name)) {
         if (name === "href" && (raw.startsWith("#") || /^mailto:/i.test(raw)))
-          return escapeAttrValue(raw);
+          return `${name}="${escapeAttrValue(raw)}"`;
         const url = resolveHttpUrl(site, raw);
         if (!url) {
           report(
@@ -147,11 +131,25 @@ function createFilter(
           );
           return "";
         }
-        return escapeAttrValue(url);
+        return `${name}="${escapeAttrValue(url)}"`;
       }
-      if (name === "dir" && !/^(rtl|ltr|auto)$/i.test(raw)) return "auto";
-      return escapeAttrValue(raw);
+      if (name === "dir" && !/^(rtl|ltr|auto)$/i.test(raw)) return 'dir="auto"';
+      return undefined;
     },
+    onIgnoreTagAttr(tag, name) {
+      const attr = name.toLowerCase();
+      if (attr.startsWith("on")) report(`the ${attr} attribute on <${tag}> is not allowed`);
+      else if (attr === "style") report(`the style attribute on <${tag}> is not allowed`);
+      return "";
+    },
+  });
+}
+
+/** Removes opaque elements with their bodies, reporting each kind once. */
+function stripOpaque(html: string, report: (problem: string) => void): string {
+  return html.replace(OPAQUE_ELEMENTS, (_match, tag: string) => {
+    report(`<${tag.toLowerCase()}> is not allowed`);
+    return "";
   });
 }
 
@@ -169,7 +167,8 @@ export function findUnsafeMarkup(
   format: "markdown" | "html",
 ): string[] {
   const problems = new Set<string>();
-  createFilter(site, (p) => problems.add(p)).process(toHtml(body, format));
+  const report = (p: string) => problems.add(p);
+  createFilter(site, report).process(stripOpaque(toHtml(body, format), report));
   return [...problems];
 }
 
@@ -179,7 +178,8 @@ export function renderBodyHtml(
   body: string,
   format: "markdown" | "html",
 ): string {
-  return createFilter(site, () => {})
-    .process(toHtml(body, format))
+  const ignore = () => {};
+  return createFilter(site, ignore)
+    .process(stripOpaque(toHtml(body, format), ignore))
     .trim();
 }
