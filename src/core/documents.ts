@@ -3,12 +3,14 @@
  * scope's feed, the home page, article pages and the page of a deleted article. The
  * single writer calls these when something changes; readers only fetch the result.
  */
-import { buildScopeFeed, newest, RENDERERS } from "./feeds/build-feed.ts";
-import type { FeedEntry, Tombstone } from "./feeds/feed-document.ts";
+import type { ArchiveLayout } from "./feeds/archive.ts";
+import { buildArchivePage, buildScopeFeed, newest, RENDERERS } from "./feeds/build-feed.ts";
+import type { FeedDocument, FeedEntry, Tombstone } from "./feeds/feed-document.ts";
 import { renderArticlePage, renderErrorPage, renderHomePage } from "./pages/render-pages.ts";
 import type { SiteConfig } from "./site.ts";
 import type { StoredArticle } from "./stored-article.ts";
 import {
+  archivePath,
   articlePath,
   FEED_MEDIA_TYPES,
   type FeedFormat,
@@ -33,22 +35,48 @@ export interface RenderedDoc {
 
 const FORMATS: FeedFormat[] = ["rss", "atom", "json"];
 
-export function renderScopeFeeds(
-  site: SiteConfig,
-  scope: FeedScope,
-  label: string | undefined,
-  entries: FeedEntry[],
-  tombstones: Tombstone[],
-): RenderedDoc[] {
-  const doc = buildScopeFeed({ site, scope, ...(label ? { label } : {}), entries, tombstones });
+/** Browsers render RSS and Atom through this stylesheet (a static asset). */
+export const FEED_STYLESHEET = "/feed.xsl";
+
+function renderFormats(doc: FeedDocument, path: (format: FeedFormat) => string): RenderedDoc[] {
   return FORMATS.map((format) => ({
-    path: feedPath(scope, format),
+    path: path(format),
     body: RENDERERS[format](doc),
     contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
     language: doc.language,
     status: 200,
     updated: doc.updated,
   }));
+}
+
+export function renderScopeFeeds(
+  site: SiteConfig,
+  scope: FeedScope,
+  label: string | undefined,
+  entries: FeedEntry[],
+  tombstones: Tombstone[],
+  archive?: ArchiveLayout,
+): RenderedDoc[] {
+  const doc = buildScopeFeed({
+    site,
+    scope,
+    ...(label ? { label } : {}),
+    entries,
+    tombstones,
+    ...(archive ? { archive } : {}),
+    stylesheet: FEED_STYLESHEET,
+  });
+  return renderFormats(doc, (format) => feedPath(scope, format));
+}
+
+export function renderArchivePage(
+  site: SiteConfig,
+  page: number,
+  layout: ArchiveLayout,
+  entries: FeedEntry[],
+): RenderedDoc[] {
+  const doc = buildArchivePage({ site, page, layout, entries, stylesheet: FEED_STYLESHEET });
+  return renderFormats(doc, (format) => archivePath(page, format));
 }
 
 export function renderHomeDoc(site: SiteConfig, entries: FeedEntry[]): RenderedDoc {

@@ -17,6 +17,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Article } from "../core/article.ts";
 import {
+  byNewest,
   type CatalogEntry,
   catalogEntryOf,
   scopeLabel,
@@ -27,12 +28,14 @@ import { isoFromEpochMs } from "../core/dates.ts";
 import {
   buildFingerprint,
   type RenderedDoc,
+  renderArchivePage,
   renderArticleDoc,
   renderGoneDoc,
   renderHomeDoc,
   renderScopeFeeds,
   strongEtag,
 } from "../core/documents.ts";
+import { type ArchiveLayout, openPage, pageOfSeq, seqInPage } from "../core/feeds/archive.ts";
 import { type FeedEntry, toFeedEntry } from "../core/feeds/feed-document.ts";
 import { renderBodyHtml } from "../core/html.ts";
 import { parseSiteConfig, type SiteConfig } from "../core/site.ts";
@@ -62,19 +65,25 @@ class DirtySet {
   slugs = new Set<string>();
   categories = new Set<string>();
   authors = new Set<string>();
+  archivePages = new Set<number>();
   site = false;
 
-  add(entry: CatalogEntry | undefined): void {
+  add(entry: CatalogEntry | undefined, pageSize: number): void {
     if (!entry) return;
     this.site = true;
     this.slugs.add(entry.slug);
+    this.archivePages.add(pageOfSeq(entry.seq, pageSize));
     for (const c of entry.categories) this.categories.add(c.slug);
     for (const a of entry.authors) this.authors.add(a.slug);
   }
 
   get empty(): boolean {
     return (
-      !this.site && this.slugs.size === 0 && this.categories.size === 0 && this.authors.size === 0
+      !this.site &&
+      this.slugs.size === 0 &&
+      this.categories.size === 0 &&
+      this.authors.size === 0 &&
+      this.archivePages.size === 0
     );
   }
 }
@@ -102,10 +111,16 @@ export class Publisher extends DurableObject<Env> {
   private running: Promise<RenderedDoc[]> | undefined;
   private queued: Promise<RenderedDoc[]> | undefined;
   private siteConfig?: SiteConfig;
+  private maxSeq?: number;
 
   private get site(): SiteConfig {
     this.siteConfig ??= parseSiteConfig(this.env as unknown as Record<string, unknown>);
     return this.siteConfig;
+  }
+
+  private async layout(): Promise<ArchiveLayout> {
+    this.maxSeq ??= (await this.ctx.storage.get<number>(SEQ_KEY)) ?? 0;
+    return { pageSize: this.site.archivePageSize, maxSeq: this.maxSeq };
   }
 
   /** Runs `change` after every earlier change has finished. */
@@ -182,8 +197,9 @@ export class Publisher extends DurableObject<Env> {
       const nowIso = isoFromEpochMs(Date.now());
       let seq = before?.seq;
       if (seq === undefined) {
-        seq = ((await this.ctx.storage.get<number>(SEQ_KEY)) ?? 0) + 1;
+        seq = (await this.layout()).maxSeq + 1;
         await this.ctx.storage.put(SEQ_KEY, seq);
+        this.maxSeq = seq;
       }
       const record: StoredArticle = {
         schemaVersion: SCHEMA_VERSION,
@@ -200,8 +216,11 @@ export class Publisher extends DurableObject<Env> {
       await this.ctx.storage.put(`${CATALOG_PREFIX}${slug}`, entry);
       catalog.set(slug, entry);
       this.records.set(slug, record);
-      this.dirty.add(before);
-      this.dirty.add(entry);
+      this.dirty.add(before, this.site.archivePageSize);
+      this.dirty.add(entry, this.site.archivePageSize);
+      // The article that completes a page opens the next one: render it so links resolve.
+      if (seq % this.site.archivePageSize === 0)
+        this.dirty.archivePages.add(pageOfSeq(seq, this.site.archivePageSize) + 1);
       return { status: previous || before ? ("updated" as const) : ("created" as const), record };
     });
     if (result.status !== "unchanged") await this.flush();
@@ -219,7 +238,7 @@ export class Publisher extends DurableObject<Env> {
       await this.env.ARTICLES.delete(articleKey(slug));
       catalog.set(slug, entry);
       this.records.delete(slug);
-      this.dirty.add(entry);
+      this.dirty.add(entry, this.site.archivePageSize);
       return true;
     });
     if (removed) await this.flush();
@@ -250,7 +269,13 @@ export class Publisher extends DurableObject<Env> {
     const catalog = await this.loadCatalog();
     const scope = scopeOfFeedPath(path);
     const article = /^\/articles\/([a-z0-9-]+)$/.exec(path)?.[1];
-    if (scope) {
+    const archivePage = Number(
+      /^\/archive\/([1-9][0-9]*)\/(?:feed\.xml|atom\.xml|feed\.json)$/.exec(path)?.[1] ?? 0,
+    );
+    if (archivePage > 0) {
+      if (archivePage > openPage(await this.layout())) return undefined;
+      this.dirty.archivePages.add(archivePage);
+    } else if (scope) {
       if (scope.kind === "site") this.dirty.site = true;
       else if (scopeLabel(catalog.values(), scope) === undefined) return undefined;
       else (scope.kind === "category" ? this.dirty.categories : this.dirty.authors).add(scope.slug);
@@ -270,8 +295,9 @@ export class Publisher extends DurableObject<Env> {
   /** Re-renders everything (after a configuration change or a renderer upgrade). */
   async rebuildAll(): Promise<number> {
     const catalog = await this.loadCatalog();
-    for (const entry of catalog.values()) this.dirty.add(entry);
+    for (const entry of catalog.values()) this.dirty.add(entry, this.site.archivePageSize);
     this.dirty.site = true;
+    this.dirty.archivePages.add(openPage(await this.layout()));
     return (await this.flush()).length;
   }
 
@@ -313,26 +339,41 @@ export class Publisher extends DurableObject<Env> {
       scope,
       live: selectLive(all, scope, site.feedSize),
     }));
+    const layout = await this.layout();
+    const pages = [...dirty.archivePages]
+      .filter((k) => k >= 1 && k <= openPage(layout))
+      .map((k) => ({
+        k,
+        live: all.filter((e) => !e.deleted && seqInPage(e.seq, k, layout.pageSize)).sort(byNewest),
+      }));
     const wanted = new Set([
       ...selections.flatMap((s) => s.live.map((e) => e.slug)),
+      ...pages.flatMap((p) => p.live.map((e) => e.slug)),
       ...dirty.slugs,
     ]);
     const records = await this.readRecords(
       [...wanted].filter((slug) => !catalog.get(slug)?.deleted),
     );
 
-    const docs: RenderedDoc[] = [];
-    for (const { scope, live } of selections) {
-      const entries = live.flatMap((e) => {
+    const entriesOf = (live: CatalogEntry[]) =>
+      live.flatMap((e) => {
         const record = records.get(e.slug);
         return record ? [this.entryOf(record)] : [];
       });
+    const docs: RenderedDoc[] = [];
+    for (const { k, live } of pages)
+      docs.push(...renderArchivePage(site, k, layout, entriesOf(live)));
+    for (const { scope, live } of selections) {
+      const entries = entriesOf(live);
       const tombstones = selectTombstones(all, scope, site.tombstoneDays, nowMs).map((e) => ({
         id: absolute(site, articlePath(e.slug)),
         when: e.deleted as string,
       }));
       // A scope with nothing left (its last article deleted) still answers, empty.
-      docs.push(...renderScopeFeeds(site, scope, scopeLabel(all, scope), entries, tombstones));
+      const archive = scope.kind === "site" ? layout : undefined;
+      docs.push(
+        ...renderScopeFeeds(site, scope, scopeLabel(all, scope), entries, tombstones, archive),
+      );
       if (scope.kind === "site") docs.push(renderHomeDoc(site, entries));
     }
     for (const slug of dirty.slugs) {

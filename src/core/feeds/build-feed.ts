@@ -2,6 +2,13 @@
 import { formatRfc3339, toEpochMs } from "../dates.ts";
 import type { SiteConfig } from "../site.ts";
 import { absolute, type FeedFormat, type FeedScope, feedPath } from "../urls.ts";
+import {
+  type ArchiveLayout,
+  archiveLinks,
+  archiveSelf,
+  completePages,
+  subscriptionLinks,
+} from "./archive.ts";
 import type { FeedDocument, FeedEntry, Tombstone } from "./feed-document.ts";
 import { renderAtom } from "./render-atom.ts";
 import { renderJsonFeed } from "./render-json-feed.ts";
@@ -30,6 +37,8 @@ export interface ScopeFeedInput {
   label?: string;
   entries: FeedEntry[];
   tombstones: Tombstone[];
+  /** The site feed links its archive pages (category and author feeds have none). */
+  archive?: ArchiveLayout;
   stylesheet?: string;
 }
 
@@ -54,8 +63,36 @@ export function buildScopeFeed(input: ScopeFeedInput): FeedDocument {
     ]),
     entries: input.entries,
     tombstones: input.tombstones,
-    links: {},
+    links: scope.kind === "site" && input.archive ? subscriptionLinks(site, input.archive) : {},
     archive: false,
+    ...(input.stylesheet ? { stylesheet: input.stylesheet } : {}),
+  };
+}
+
+export interface ArchivePageInput {
+  site: SiteConfig;
+  page: number;
+  layout: ArchiveLayout;
+  /** The page's live entries, newest first. */
+  entries: FeedEntry[];
+  stylesheet?: string;
+}
+
+/** Archive page `page` of the site feed (RFC 5005 §4 once complete). */
+export function buildArchivePage(input: ArchivePageInput): FeedDocument {
+  const { site, page, layout } = input;
+  return {
+    site,
+    title: `${site.title} — ${page}`,
+    description: site.description,
+    language: site.language,
+    homeUrl: `${site.url}/`,
+    self: archiveSelf(site, page),
+    updated: newest(input.entries.map((e) => e.updated)),
+    entries: input.entries,
+    tombstones: [],
+    links: archiveLinks(site, page, layout),
+    archive: page <= completePages(layout),
     ...(input.stylesheet ? { stylesheet: input.stylesheet } : {}),
   };
 }

@@ -82,6 +82,9 @@ readRoutes.get(
   "/:kind{categories|authors}/:slug{[a-z0-9-]+}/:file{feed\\.xml|atom\\.xml|feed\\.json}",
   (c) => serve(c, `/${c.req.param("kind")}/${c.req.param("slug")}/${c.req.param("file")}`),
 );
+readRoutes.get("/archive/:page{[1-9][0-9]{0,8}}/:file{feed\\.xml|atom\\.xml|feed\\.json}", (c) =>
+  serve(c, `/archive/${c.req.param("page")}/${c.req.param("file")}`),
+);
 readRoutes.get("/articles/:slug{[a-z0-9-]+}", (c) => serve(c, `/articles/${c.req.param("slug")}`));
 readRoutes.notFound((c) => notFound(c));
 
