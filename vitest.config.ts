@@ -5,6 +5,7 @@
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { fakeHub } from "./tests/support/fake-hub.ts";
 
 process.env.WRANGLER_SEND_METRICS ??= "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -25,7 +26,15 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
+            miniflare: {
+              bindings: {
+                ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+                WEBSUB_HUBS: "http://hub.test/ http://failing-hub.test/",
+                WEBSUB_RETRY_MS: "5",
+              },
+              // Every outbound fetch (WebSub pings) goes to a local fake, never the internet.
+              outboundService: fakeHub,
+            },
           }),
         ],
         test: {

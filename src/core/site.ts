@@ -38,7 +38,7 @@ function text(vars: Vars, name: string, fallback?: string): string {
   throw new ConfigError(`${name} is not set: add it under [vars] in wrangler.toml`);
 }
 
-function absoluteUrl(vars: Vars, name: string, value: string): string {
+function absoluteUrl(name: string, value: string): string {
   let parsed: URL;
   try {
     parsed = new URL(value);
@@ -48,8 +48,7 @@ function absoluteUrl(vars: Vars, name: string, value: string): string {
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
     throw new ConfigError(`${name} must be an absolute http(s) URL, got "${value}"`);
   }
-  void vars;
-  return parsed.href.replace(/\/$/, "");
+  return parsed.href;
 }
 
 function integer(vars: Vars, name: string, fallback: number, min: number, max: number): number {
@@ -72,11 +71,12 @@ export function parseSiteConfig(vars: Vars): SiteConfig {
   const hubs = text(vars, "WEBSUB_HUBS", "")
     .split(/[\s,]+/)
     .filter(Boolean)
-    .map((hub) => absoluteUrl(vars, "WEBSUB_HUBS", hub));
+    .map((hub) => absoluteUrl("WEBSUB_HUBS", hub));
   const icon = text(vars, "SITE_ICON", "");
   const logo = text(vars, "SITE_LOGO", "");
   return {
-    url: absoluteUrl(vars, "SITE_URL", text(vars, "SITE_URL")),
+    // Without a trailing slash: paths are appended to it.
+    url: absoluteUrl("SITE_URL", text(vars, "SITE_URL")).replace(/\/$/, ""),
     title: text(vars, "SITE_TITLE"),
     description: text(vars, "SITE_DESCRIPTION"),
     language,
@@ -85,7 +85,7 @@ export function parseSiteConfig(vars: Vars): SiteConfig {
     archivePageSize: integer(vars, "ARCHIVE_PAGE_SIZE", 50, 1, 500),
     hubs,
     tombstoneDays: integer(vars, "TOMBSTONE_DAYS", 30, 0, 3650),
-    ...(icon ? { icon: absoluteUrl(vars, "SITE_ICON", icon) } : {}),
-    ...(logo ? { logo: absoluteUrl(vars, "SITE_LOGO", logo) } : {}),
+    ...(icon ? { icon: absoluteUrl("SITE_ICON", icon) } : {}),
+    ...(logo ? { logo: absoluteUrl("SITE_LOGO", logo) } : {}),
   };
 }

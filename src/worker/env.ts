@@ -18,6 +18,8 @@ export interface Env {
   FEED_SIZE?: string;
   ARCHIVE_PAGE_SIZE?: string;
   WEBSUB_HUBS?: string;
+  /** First WebSub retry delay in ms (default 1000; tests make it short). */
+  WEBSUB_RETRY_MS?: string;
   TOMBSTONE_DAYS?: string;
 }
 

@@ -43,6 +43,7 @@ import { decodeStoredArticle, SCHEMA_VERSION, type StoredArticle } from "../core
 import { absolute, articlePath, type FeedScope, feedPath } from "../core/urls.ts";
 import type { Env } from "./env.ts";
 import { articleKey, type DocMeta, docKey } from "./store/keys.ts";
+import { DEFAULT_NOTIFY, type NotifyOptions, notifyHubs } from "./websub.ts";
 
 const CATALOG_PREFIX = "catalog:";
 const DOC_STATE_PREFIX = "docstate:";
@@ -382,8 +383,24 @@ export class Publisher extends DurableObject<Env> {
       if (entry?.deleted) docs.push(renderGoneDoc(site, slug, entry.deleted));
       else if (record) docs.push(renderArticleDoc(site, record, this.entryOf(record)));
     }
-    await Promise.all(docs.map((doc) => this.store(doc)));
+    const changed = await Promise.all(docs.map((doc) => this.store(doc)));
+    const topics = docs
+      .filter((doc, i) => changed[i] && scopeOfFeedPath(doc.path))
+      .map((doc) => absolute(site, doc.path));
+    if (site.hubs.length > 0 && topics.length > 0) {
+      // Not awaited by the publish: subscribers hear of it within seconds, the editor
+      // does not wait for hubs (and their retries).
+      this.ctx.waitUntil(notifyHubs(site.hubs, topics, this.notifyOptions()));
+    }
     return docs;
+  }
+
+  private notifyOptions(): NotifyOptions {
+    const base = Number(this.env.WEBSUB_RETRY_MS);
+    return {
+      ...DEFAULT_NOTIFY,
+      ...(Number.isFinite(base) && base > 0 ? { baseDelayMs: base } : {}),
+    };
   }
 
   private async metaFor(doc: RenderedDoc): Promise<DocMeta> {
@@ -406,12 +423,15 @@ export class Publisher extends DurableObject<Env> {
     };
   }
 
-  private async store(doc: RenderedDoc): Promise<void> {
+  /** Writes a document; true when its bytes changed. */
+  private async store(doc: RenderedDoc): Promise<boolean> {
     const meta = await this.metaFor(doc);
+    const changed = this.docState.get(doc.path)?.etag !== meta.etag;
     await this.env.ARTICLES.put(docKey(doc.path), doc.body, { metadata: meta });
     const state = { etag: meta.etag, lastModified: meta.lastModified };
     this.docState.set(doc.path, state);
     await this.ctx.storage.put(`${DOC_STATE_PREFIX}${doc.path}`, state);
+    return changed;
   }
 }
 
