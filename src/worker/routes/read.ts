@@ -74,15 +74,17 @@ async function serve(c: Context<AppEnv>, path: string): Promise<Response> {
 
 export const readRoutes = new Hono<AppEnv>();
 
+// Hono joins a parameter's pattern into one larger expression: alternatives must be
+// grouped, or `a|b` would match any path that merely contains `b`.
 readRoutes.get("/", (c) => serve(c, "/"));
-readRoutes.get("/:file{feed\\.xml|atom\\.xml|feed\\.json}", (c) =>
+readRoutes.get("/:file{(?:feed\\.xml|atom\\.xml|feed\\.json)}", (c) =>
   serve(c, `/${c.req.param("file")}`),
 );
 readRoutes.get(
-  "/:kind{categories|authors}/:slug{[a-z0-9-]+}/:file{feed\\.xml|atom\\.xml|feed\\.json}",
+  "/:kind{(?:categories|authors)}/:slug{[a-z0-9-]+}/:file{(?:feed\\.xml|atom\\.xml|feed\\.json)}",
   (c) => serve(c, `/${c.req.param("kind")}/${c.req.param("slug")}/${c.req.param("file")}`),
 );
-readRoutes.get("/archive/:page{[1-9][0-9]{0,8}}/:file{feed\\.xml|atom\\.xml|feed\\.json}", (c) =>
+readRoutes.get("/archive/:page{[1-9][0-9]*}/:file{(?:feed\\.xml|atom\\.xml|feed\\.json)}", (c) =>
   serve(c, `/archive/${c.req.param("page")}/${c.req.param("file")}`),
 );
 readRoutes.get("/articles/:slug{[a-z0-9-]+}", (c) => serve(c, `/articles/${c.req.param("slug")}`));
