@@ -62,6 +62,8 @@ export function renderAtom(doc: FeedDocument): string {
     ...(doc.archive ? ['xmlns:fh="http://purl.org/syndication/history/1.0"'] : []),
     ...(tombstones.length ? ['xmlns:at="http://purl.org/atompub/tombstones/1.0"'] : []),
   ];
-  const body = [...head, ...doc.entries.map((e) => renderEntry(doc, e)), ...tombstones];
+  // RFC 4287's schema puts extension elements before the entries; RFC 6721 allows
+  // deleted-entry anywhere in the feed, so they go with the head.
+  const body = [...head, ...tombstones, ...doc.entries.map((e) => renderEntry(doc, e))];
   return `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(doc)}<feed ${namespaces.join(" ")} xml:lang="${x(doc.language)}">\n${body.join("\n")}\n</feed>\n`;
 }
