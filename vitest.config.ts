@@ -18,7 +18,11 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["tests/core/**/*.test.ts", "tests/tools/**/*.test.ts"],
+          include: [
+            "tests/core/**/*.test.ts",
+            "tests/tools/**/*.test.ts",
+            "tests/e2e/**/*.test.ts",
+          ],
           environment: "node",
         },
       },
