@@ -27,3 +27,58 @@ describe("read path", () => {
     expect(feed.items[0]?.title).toBe("عنوان تجريبي");
   });
 });
+
+describe("browser view negotiation", () => {
+  const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+  it("labels RSS and Atom as application/xml for a navigating browser, with its own ETag", async () => {
+    await publish("negotiated", sampleArticle());
+    for (const path of ["/feed.xml", "/atom.xml"]) {
+      const reader = await request(path, {
+        headers: { Accept: "application/rss+xml, application/atom+xml, */*" },
+      });
+      const browser = await request(path, { headers: { Accept: browserAccept } });
+      expect(reader.headers.get("Content-Type")).toMatch(
+        /^application\/(rss|atom)\+xml; charset=utf-8$/,
+      );
+      expect(browser.headers.get("Content-Type")).toBe("application/xml; charset=utf-8");
+      expect(browser.headers.get("Vary")).toBe("Accept");
+      expect(await browser.text()).toBe(await reader.text());
+      expect(browser.headers.get("ETag")).not.toBe(reader.headers.get("ETag"));
+      const revalidated = await request(path, {
+        headers: { Accept: browserAccept, "If-None-Match": browser.headers.get("ETag") as string },
+      });
+      expect(revalidated.status).toBe(304);
+    }
+    const json = await request("/feed.json", { headers: { Accept: browserAccept } });
+    expect(json.headers.get("Content-Type")).toBe("application/feed+json; charset=utf-8");
+  });
+});
+
+describe("deletion", () => {
+  it("announces a deleted article as an Atom tombstone and answers 410 for its page", async () => {
+    await publish("short-lived", sampleArticle({ title: "خبر سيحذف" }));
+    const res = await request("/api/articles/short-lived", {
+      method: "DELETE",
+      headers: { Authorization: "Bearer test-admin-token" },
+    });
+    expect(res.status).toBe(204);
+    const atom = await (await request("/atom.xml")).text();
+    expect(atom).toMatch(
+      /<at:deleted-entry ref="http:\/\/localhost:8787\/articles\/short-lived" when="[^"]+Z"\/>/,
+    );
+    expect(atom).not.toContain("خبر سيحذف");
+    const page = await request("/articles/short-lived");
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain('<html lang="ar" dir="rtl">');
+  });
+
+  it("answers 404 with a small page in the site's language for unknown paths and articles", async () => {
+    for (const path of ["/nothing-here", "/articles/never-published", "/archive/999/feed.xml"]) {
+      const res = await request(path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("Content-Language")).toBe("ar");
+      expect(await res.text()).toContain("الصفحة غير موجودة");
+    }
+  });
+});
