@@ -78,6 +78,14 @@ class DirtySet {
     for (const a of entry.authors) this.authors.add(a.slug);
   }
 
+  merge(other: DirtySet): void {
+    this.site ||= other.site;
+    for (const slug of other.slugs) this.slugs.add(slug);
+    for (const slug of other.categories) this.categories.add(slug);
+    for (const slug of other.authors) this.authors.add(slug);
+    for (const page of other.archivePages) this.archivePages.add(page);
+  }
+
   get empty(): boolean {
     return (
       !this.site &&
@@ -86,6 +94,21 @@ class DirtySet {
       this.authors.size === 0 &&
       this.archivePages.size === 0
     );
+  }
+}
+
+/**
+ * KV refuses more than one write per second to the same key (and can fail transiently);
+ * group commit makes that rare, and a short backoff covers the rest.
+ */
+async function withRetries<T>(write: () => Promise<T>, attempts = 3, delayMs = 1100): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
+    }
   }
 }
 
@@ -212,7 +235,7 @@ export class Publisher extends DurableObject<Env> {
         updated: before ? nowIso : article.published,
         seq,
       };
-      await this.env.ARTICLES.put(articleKey(slug), JSON.stringify(record));
+      await withRetries(() => this.env.ARTICLES.put(articleKey(slug), JSON.stringify(record)));
       const entry = catalogEntryOf(record);
       await this.ctx.storage.put(`${CATALOG_PREFIX}${slug}`, entry);
       catalog.set(slug, entry);
@@ -326,6 +349,16 @@ export class Publisher extends DurableObject<Env> {
     const dirty = this.dirty;
     this.dirty = new DirtySet();
     if (dirty.empty) return [];
+    try {
+      return await this.rebuildDocuments(dirty);
+    } catch (error) {
+      // Nothing is forgotten: the next change or on-demand render retries these.
+      this.dirty.merge(dirty);
+      throw error;
+    }
+  }
+
+  private async rebuildDocuments(dirty: DirtySet): Promise<RenderedDoc[]> {
     const site = this.site;
     const catalog = await this.loadCatalog();
     const all = [...catalog.values()];
@@ -427,7 +460,7 @@ export class Publisher extends DurableObject<Env> {
   private async store(doc: RenderedDoc): Promise<boolean> {
     const meta = await this.metaFor(doc);
     const changed = this.docState.get(doc.path)?.etag !== meta.etag;
-    await this.env.ARTICLES.put(docKey(doc.path), doc.body, { metadata: meta });
+    await withRetries(() => this.env.ARTICLES.put(docKey(doc.path), doc.body, { metadata: meta }));
     const state = { etag: meta.etag, lastModified: meta.lastModified };
     this.docState.set(doc.path, state);
     await this.ctx.storage.put(`${DOC_STATE_PREFIX}${doc.path}`, state);
