@@ -194,6 +194,9 @@ export function validateArticle(input: unknown, slugFromLocation: string): Valid
       message: `"${slugFromLocation}" must be lowercase ASCII letters and digits separated by single hyphens, at most ${SLUG_MAX} characters`,
     });
   }
+  // valibot's object schemas accept arrays (as objects with index keys): refuse them here.
+  if (Array.isArray(input))
+    return { ok: false, errors: [...errors, { path: "(root)", message: "must be a JSON object" }] };
   const result = v.safeParse(ArticleSchema, input, { abortPipeEarly: true });
   if (!result.success) {
     for (const issue of result.issues) {

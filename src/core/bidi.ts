@@ -65,8 +65,12 @@ export function visibleText(html: string): string {
   return html
     .replace(/<[^>]*>/g, "")
     .replace(/&(?:#(\d+)|#x([\da-f]+)|([a-z]+));/gi, (_m, dec, hex, name) => {
-      if (dec) return String.fromCodePoint(Number(dec));
-      if (hex) return String.fromCodePoint(Number.parseInt(hex, 16));
+      const code = dec ? Number(dec) : hex ? Number.parseInt(hex, 16) : undefined;
+      // HTML maps references beyond Unicode (or to surrogates) to U+FFFD; so do we.
+      if (code !== undefined)
+        return code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)
+          ? "\uFFFD"
+          : String.fromCodePoint(code);
       return name === "nbsp" ? "\u00A0" : " ";
     });
 }

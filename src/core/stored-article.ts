@@ -5,6 +5,7 @@
  * down.
  */
 import { type Article, validateArticle } from "./article.ts";
+import { isIsoDateTimeWithZone } from "./dates.ts";
 
 export const SCHEMA_VERSION = 1;
 
@@ -89,6 +90,11 @@ export function decodeStoredArticle(raw: string | null, slug: string): DecodeRes
   if (!isObject(data)) return { ok: false, reason: "not a JSON object" };
   let migrated = false;
   if (data.schemaVersion === undefined) {
+    const missing = ["title", "summary", "body", "language", "author", "published"].filter(
+      (field) => typeof (data as Record<string, unknown>)[field] !== "string",
+    );
+    if (missing.length > 0)
+      return { ok: false, reason: `version 0 record without ${missing.join(", ")}` };
     data = migrateV0(data as unknown as StoredArticleV0);
     migrated = true;
   } else if (data.schemaVersion !== SCHEMA_VERSION) {
@@ -97,8 +103,11 @@ export function decodeStoredArticle(raw: string | null, slug: string): DecodeRes
   const record = data as Record<string, unknown>;
   if (record.slug !== slug)
     return { ok: false, reason: `slug "${String(record.slug)}" does not match its key` };
-  if (typeof record.created !== "string" || typeof record.updated !== "string") {
-    return { ok: false, reason: "created/updated missing" };
+  for (const field of ["created", "updated"] as const) {
+    const value = record[field];
+    if (typeof value !== "string" || !isIsoDateTimeWithZone(value)) {
+      return { ok: false, reason: `${field} is not an ISO 8601 date-time with a zone` };
+    }
   }
   if (typeof record.seq !== "number" || !Number.isInteger(record.seq) || record.seq < 1) {
     return { ok: false, reason: "seq missing" };
@@ -117,8 +126,8 @@ export function decodeStoredArticle(raw: string | null, slug: string): DecodeRes
       schemaVersion: SCHEMA_VERSION,
       slug,
       article: checked.article,
-      created: record.created,
-      updated: record.updated,
+      created: record.created as string,
+      updated: record.updated as string,
       seq: record.seq,
     },
   };

@@ -245,7 +245,10 @@ export class Publisher extends DurableObject<Env> {
       // The article that completes a page opens the next one: render it so links resolve.
       if (seq % this.site.archivePageSize === 0)
         this.dirty.archivePages.add(pageOfSeq(seq, this.site.archivePageSize) + 1);
-      return { status: previous || before ? ("updated" as const) : ("created" as const), record };
+      return {
+        status: before && !before.deleted ? ("updated" as const) : ("created" as const),
+        record,
+      };
     });
     if (result.status !== "unchanged") await this.flush();
     return result;
@@ -451,6 +454,7 @@ export class Publisher extends DurableObject<Env> {
       lastModified,
       contentType: doc.contentType,
       language: doc.language,
+      length: doc.body.length,
       status: doc.status,
       build: buildFingerprint(this.site),
     };

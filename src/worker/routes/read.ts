@@ -39,8 +39,12 @@ function wantsBrowserView(request: Headers): boolean {
 async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
   const { build } = siteOf(c.env);
   const { value, metadata } = await c.env.ARTICLES.getWithMetadata<DocMeta>(docKey(path), "text");
-  if (value !== null && isDocMeta(metadata) && metadata.build === build)
-    return { body: value, meta: metadata };
+  const usable =
+    value !== null &&
+    isDocMeta(metadata) &&
+    metadata.build === build &&
+    metadata.length === value.length;
+  if (usable) return { body: value, meta: metadata };
   if (value !== null)
     console.warn(`stored document ${docKey(path)} is unusable or stale; re-rendering`);
   // Missing, corrupt or built under another configuration: the writer renders it.

@@ -27,6 +27,8 @@ export interface DocMeta {
   contentType: string;
   /** Content-Language: the feed's or the article's language. */
   language: string;
+  /** The body's length in UTF-16 code units: a truncated value is caught without hashing. */
+  length: number;
   /** 200, or 410 for a deleted article's page. */
   status: 200 | 410;
   /** Fingerprint of the site configuration and renderer version it was built with. */
@@ -42,6 +44,7 @@ export function isDocMeta(value: unknown): value is DocMeta {
     typeof m.lastModified === "string" &&
     typeof m.contentType === "string" &&
     typeof m.language === "string" &&
+    typeof m.length === "number" &&
     (m.status === 200 || m.status === 410) &&
     typeof m.build === "string"
   );
