@@ -9,8 +9,8 @@
 
 // Lone surrogates are matched with the `u` flag off: a well-formed pair is two code
 // units that this pattern skips over as a unit.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const XML_FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** The first character XML 1.0 forbids, as `U+XXXX` with its index, or undefined. */

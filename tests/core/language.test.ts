@@ -1,0 +1,115 @@
+/** src/core/language.ts: BCP 47 well-formedness and the direction a tag implies. */
+import { describe, expect, it } from "vitest";
+import { directionOf, isWellFormedLanguageTag } from "../../src/core/language.ts";
+
+describe("directionOf", () => {
+  it.each(["ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"])(
+    "%s (right-to-left default script) → rtl",
+    (tag) => {
+      expect(directionOf(tag)).toBe("rtl");
+    },
+  );
+
+  it.each([
+    ["az-Arab", "rtl"],
+    ["az", "ltr"],
+    ["az-Latn", "ltr"],
+    ["ar-Latn", "ltr"],
+    ["ar-Arab", "rtl"],
+    ["en", "ltr"],
+    ["en-GB", "ltr"],
+    ["fr", "ltr"],
+    ["zh-Hant-TW", "ltr"],
+    ["ar-EG", "rtl"],
+    ["ar-SA", "rtl"],
+    ["ar-001", "rtl"],
+    ["ar-Arab-EG", "rtl"],
+    ["ar-Latn-EG", "ltr"],
+    ["AR", "rtl"],
+    ["Ar-eg", "rtl"],
+    ["az-ARAB", "rtl"],
+    ["he-IL", "rtl"],
+    ["iw", "rtl"],
+    ["fa-IR", "rtl"],
+    ["fa-AF", "rtl"],
+    ["ur-PK", "rtl"],
+    ["ckb-IQ", "rtl"],
+    ["ug-Cyrl", "ltr"],
+    ["pa-Arab", "rtl"],
+    ["ms-Arab", "rtl"],
+    ["en-Arab", "rtl"],
+    ["yi-Hebr", "rtl"],
+    ["ff-Adlm", "rtl"],
+    ["sd-Deva", "ltr"],
+    ["ks-Deva", "ltr"],
+    ["ar-arb", "rtl"],
+    ["zh-yue-Hant", "ltr"],
+    ["ar-u-nu-latn", "rtl"],
+    ["ar-x-newsroom", "rtl"],
+    ["x-private", "ltr"],
+    ["", "ltr"],
+    ["tlh", "ltr"],
+  ])("%s → %s", (tag, direction) => {
+    expect(directionOf(tag)).toBe(direction);
+  });
+
+  // CLDR likely subtags: the region can imply a right-to-left script for a language
+  // whose default script is left-to-right (az-IR → az-Arab-IR, pa-PK → pa-Arab-PK).
+  // src/core/language.ts only looks at an explicit script subtag and the language.
+  it.fails.each([
+    ["az-IR", "rtl"],
+    ["pa-PK", "rtl"],
+  ])("limitation: %s (region implies the script) → %s", (tag, direction) => {
+    expect(directionOf(tag)).toBe(direction);
+  });
+});
+
+describe("isWellFormedLanguageTag", () => {
+  it.each([
+    "ar",
+    "ar-EG",
+    "zh-Hant-TW",
+    "az-Arab",
+    "x-private",
+    "en",
+    "AR-eg",
+    "ar-001",
+    "ckb",
+    "ar-arb",
+    "zh-yue-HK",
+    "sl-rozaj-biske",
+    "de-CH-1901",
+    "en-US-u-islamcal",
+    "ar-u-nu-arab",
+    "en-a-bbb-x-a-ccc",
+    "qaa-Qaaa-QM-x-southern",
+    "ar-x-newsroom",
+    "tlhingan",
+  ])("accepts %j", (tag) => {
+    expect(isWellFormedLanguageTag(tag)).toBe(true);
+  });
+
+  it.each([
+    "",
+    "arabic!",
+    "a",
+    "ar--EG",
+    "toolongsubtagxx",
+    "ar-",
+    "-ar",
+    "ar_EG",
+    "ar EG",
+    " ar",
+    "ar\n",
+    "ar-EG-",
+    "ar-x",
+    "x",
+    "ar-a",
+    "ar-Arab-Arab-EG-EG",
+    "1a",
+    "ar-toolongvariant",
+    "عربي",
+  ])("rejects %j", (tag) => {
+    expect(isWellFormedLanguageTag(tag)).toBe(false);
+  });
+});
