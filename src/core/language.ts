@@ -100,6 +100,22 @@ const RTL_LANGUAGES = new Set([
   "nqo",
 ]);
 
+/**
+ * Language–region pairs whose likely script differs from the language's default
+ * (CLDR likely subtags): Azerbaijani in Iran and Punjabi in Pakistan are written in
+ * Arabic script, Sindhi in India in Devanagari.
+ */
+const REGION_DIRECTION: Record<string, Direction> = {
+  "az-ir": "rtl",
+  "az-iq": "rtl",
+  "pa-pk": "rtl",
+  "uz-af": "rtl",
+  "tg-pk": "rtl",
+  "ms-cc": "rtl",
+  "sd-in": "ltr",
+  "ks-in": "rtl",
+};
+
 /** `rtl` or `ltr` for a BCP 47 tag; unknown languages are left-to-right. */
 export function directionOf(tag: string): Direction {
   const subtags = tag.toLowerCase().split("-");
@@ -108,7 +124,13 @@ export function directionOf(tag: string): Direction {
   // and its optional extlangs.
   for (const subtag of subtags.slice(1)) {
     if (/^[a-z]{4}$/.test(subtag)) return RTL_SCRIPTS.has(subtag) ? "rtl" : "ltr";
+    if (/^[a-z]{2}$/.test(subtag))
+      return REGION_DIRECTION[`${language}-${subtag}`] ?? defaultDirection(language);
     if (!/^[a-z]{3}$/.test(subtag)) break;
   }
+  return defaultDirection(language);
+}
+
+function defaultDirection(language: string): Direction {
   return RTL_LANGUAGES.has(language) ? "rtl" : "ltr";
 }

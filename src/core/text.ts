@@ -13,13 +13,16 @@ const XML_FORBIDDEN =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** The first character XML 1.0 forbids, as `U+XXXX` with its index, or undefined. */
+/**
+ * The first character XML 1.0 forbids, as `U+XXXX` with its position counted in
+ * characters (code points, as an editor counts them, not UTF-16 units), or undefined.
+ */
 export function findXmlForbidden(text: string): { index: number; codePoint: string } | undefined {
   XML_FORBIDDEN.lastIndex = 0;
   const match = XML_FORBIDDEN.exec(text);
   if (!match) return undefined;
   const code = match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-  return { index: match.index, codePoint: `U+${code}` };
+  return { index: [...text.slice(0, match.index)].length, codePoint: `U+${code}` };
 }
 
 /** Removes every character XML 1.0 forbids. */
@@ -38,6 +41,14 @@ const XML_ENTITIES: Record<string, string> = {
   ">": "&gt;",
   '"': "&quot;",
 };
+
+/**
+ * Escapes text for a double-quoted XML attribute value, keeping tabs and line breaks:
+ * attribute-value normalisation (XML 1.0 §3.3.3) would turn them into spaces.
+ */
+export function escapeXmlAttribute(text: string): string {
+  return escapeXml(text).replace(/[\t\n\r]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
 
 /** NFC, and Windows/old-Mac line ends folded to LF, so equal text is stored as equal bytes. */
 export function normalizeText(text: string): string {

@@ -5,7 +5,7 @@
  * and in direction marks. Deleted articles are RFC 6721 tombstones.
  */
 import { formatRfc3339 } from "../dates.ts";
-import { escapeXml as x } from "../text.ts";
+import { escapeXmlAttribute, escapeXml as x } from "../text.ts";
 import type { FeedDocument, FeedEntry } from "./feed-document.ts";
 import { RSS_ATOM_LINK_RELATIONS, stylesheetInstruction } from "./shared.ts";
 
@@ -22,7 +22,8 @@ function renderEntry(doc: FeedDocument, e: FeedEntry): string {
         `<author><name>${x(a.name)}</name>${a.url ? `<uri>${x(a.url)}</uri>` : ""}${a.email ? `<email>${x(a.email)}</email>` : ""}</author>`,
     ),
     ...e.categories.map(
-      (c) => `<category term="${x(c.term)}" label="${x(c.label)}" scheme="${x(c.scheme)}"/>`,
+      (c) =>
+        `<category term="${x(c.term)}" label="${escapeXmlAttribute(c.label)}" scheme="${x(c.scheme)}"/>`,
     ),
     `<summary type="text">${x(e.summary)}</summary>`,
     `<content type="html">${x(e.contentHtml)}</content>`,
