@@ -103,7 +103,7 @@ export function anchorText(text: string, direction: Direction): string {
   return directionMarkFor(text, direction) + text;
 }
 
-/** Named references that matter for direction; letters stand for any Latin letter. */
+/** Named references that matter for direction, decoded. */
 const NAMED: Record<string, string> = {
   lrm: LRM,
   rlm: RLM,
@@ -114,8 +114,14 @@ const NAMED: Record<string, string> = {
   quot: '"',
   apos: "'",
 };
-const LATIN_LETTER_ENTITY =
-  /^(?:[A-Za-z](?:acute|grave|circ|uml|tilde|ring|cedil|slash|caron)|AElig|aelig|szlig|ETH|eth|THORN|thorn|OElig|oelig|fnof)$/;
+/**
+ * Named references to neutral characters (punctuation, symbols, spaces). Any other name
+ * is taken as a left-to-right letter: most are (é, α, µ, Cyrillic), and a reader shows an
+ * unknown `&foo;` literally, letters included. Erring that way costs at most one
+ * invisible mark.
+ */
+const NEUTRAL_NAMED =
+  /^(?:laquo|raquo|lsaquo|rsaquo|ldquo|rdquo|lsquo|rsquo|sbquo|bdquo|hellip|mdash|ndash|minus|copy|reg|trade|deg|times|divide|middot|bull|sect|para|dagger|Dagger|permil|prime|Prime|iexcl|iquest|cent|pound|yen|euro|curren|brvbar|shy|macr|acute|cedil|uml|plusmn|sup[123]|frac1[24]|frac34|not|ensp|emsp|thinsp|zwnj|zwj|lowast|larr|rarr|uarr|darr|harr|colon|comma|period|excl|quest|num|dollar|percnt|ast|plus|equals|sol|bsol|lpar|rpar|lsqb|rsqb|lcub|rcub|verbar|Tab|NewLine)$/;
 
 /** The characters of HTML that a reader would see, for direction detection only. */
 export function visibleText(html: string): string {
@@ -133,7 +139,7 @@ export function visibleText(html: string): string {
         }
         const known = NAMED[name as string];
         if (known !== undefined) return known;
-        return LATIN_LETTER_ENTITY.test(name as string) ? "a" : " ";
+        return NEUTRAL_NAMED.test(name as string) ? " " : "a";
       },
     );
 }

@@ -53,13 +53,26 @@ describe("directionOf", () => {
     expect(directionOf(tag)).toBe(direction);
   });
 
-  // CLDR likely subtags: the region can imply a right-to-left script for a language
-  // whose default script is left-to-right (az-IR → az-Arab-IR, pa-PK → pa-Arab-PK).
-  // src/core/language.ts only looks at an explicit script subtag and the language.
-  it.fails.each([
+  // CLDR likely subtags: the region can imply a script whose direction differs from the
+  // language's default (az-IR → az-Arab-IR, pa-PK → pa-Arab-PK, sd-IN → sd-Deva-IN); an
+  // explicit script subtag still decides.
+  it.each([
     ["az-IR", "rtl"],
+    ["AZ-ir", "rtl"],
+    ["az-IQ", "rtl"],
     ["pa-PK", "rtl"],
-  ])("limitation: %s (region implies the script) → %s", (tag, direction) => {
+    ["uz-AF", "rtl"],
+    ["tg-PK", "rtl"],
+    ["ms-CC", "rtl"],
+    ["ks-IN", "rtl"],
+    ["sd-IN", "ltr"],
+    ["sd-PK", "rtl"],
+    ["az-AZ", "ltr"],
+    ["pa-IN", "ltr"],
+    ["az-Latn-IR", "ltr"],
+    ["pa-Guru-PK", "ltr"],
+    ["sd-Arab-IN", "rtl"],
+  ])("%s (region implies the script unless one is given) → %s", (tag, direction) => {
     expect(directionOf(tag)).toBe(direction);
   });
 });

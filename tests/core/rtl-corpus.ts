@@ -2,12 +2,14 @@
  * Tricky right-to-left headlines and bodies, each with the direction its item must
  * resolve to in a reader that decides by the first strong character (`dir="auto"`:
  * Miniflux, NetNewsWire, FreshRSS), and — written by hand — which direction mark the
- * publisher must put in front of each field ("" where the first strong character
- * already agrees and the text must stay byte-for-byte as written).
+ * publisher must put in front of each field. The mark is needed where either rule
+ * disagrees with the item's direction: UAX #9 P2/P3 (isolates skipped) or the browsers'
+ * `dir="auto"` rule (isolates not skipped). "" where both already agree and the text
+ * must stay byte-for-byte as written.
  *
- * Also here: an independent first-strong oracle (UAX #9 rules P2/P3) built on the
- * Unicode Bidi_Class data that the `bidi-js` package ships (Unicode 13), so that the
- * tests do not judge src/core/bidi.ts by itself.
+ * Also here: independent first-strong oracles for both rules, built on the Unicode
+ * Bidi_Class data that the `bidi-js` package ships (Unicode 13), so that the tests do
+ * not judge src/core/bidi.ts by itself.
  */
 import bidiFactory, { type BidiCharTypeName } from "bidi-js";
 
@@ -289,14 +291,25 @@ export const CORPUS: CorpusItem[] = [
   },
   {
     id: "isolated-latin",
-    what: "Latin inside an LRI…PDI isolate first (P2 skips isolates); Arabic isolate before Latin",
+    what: "Latin inside an LRI…PDI isolate first (P2 skips it, browsers do not); Arabic isolate before Latin",
     language: "ar",
     direction: "rtl",
     title: `${LRI}CNN${PDI} تنقل عن مصادر أمنية`,
     summary: `${RLI}عاجل${PDI} Breaking news`,
     body: "<p><bdi>CNN</bdi> تنقل عن مصادر أمنية.</p>",
     format: "html",
-    marks: { title: "", summary: "RLM", content: "RLM" },
+    marks: { title: "RLM", summary: "RLM", content: "RLM" },
+  },
+  {
+    id: "isolated-arabic",
+    what: "an Arabic isolate first, then Arabic: both rules give rtl, no mark",
+    language: "ar",
+    direction: "rtl",
+    title: `${RLI}عاجل${PDI} الأمم المتحدة تدعو إلى التهدئة`,
+    summary: `${FSI}عاجل${PDI} الأمم المتحدة تدعو إلى التهدئة`,
+    body: "<p><bdi>عاجل</bdi> الأمم المتحدة تدعو إلى التهدئة.</p>",
+    format: "html",
+    marks: { title: "", summary: "", content: "" },
   },
   {
     id: "unclosed-isolate",
@@ -429,7 +442,6 @@ export const CORPUS: CorpusItem[] = [
     body: "ـــ عاجل ـــ",
     format: "markdown",
     marks: { title: "", summary: "", content: "" },
-    bug: "src/core/bidi.ts STRONG_RTL/STRONG_LTR classify by Script and General_Category, not Bidi_Class: U+0640 ARABIC TATWEEL is Script=Common, gc=Lm, so it counts as strong LTR and gets an RLM it does not need",
   },
   {
     id: "lrm-entity-body",
@@ -441,7 +453,6 @@ export const CORPUS: CorpusItem[] = [
     body: "<p>&lrm;مرحباً بكم في النشرة الصباحية.</p>",
     format: "html",
     marks: { title: "", summary: "", content: "RLM" },
-    bug: "src/core/bidi.ts visibleText maps every named entity except &nbsp; to a space, so &lrm; is not seen: no RLM is added, and readers resolve the content left-to-right",
   },
 
   // ---- English items (language en) inside the Arabic feed: must resolve ltr -----------
@@ -513,14 +524,25 @@ export const CORPUS: CorpusItem[] = [
   },
   {
     id: "en-isolated-arabic",
-    what: "English with an isolated Arabic word first; English after an RLM",
+    what: "English with an isolated Arabic word first (P2 skips it, browsers do not); English after an RLM",
     language: "en",
     direction: "ltr",
     title: `${RLI}القدس${PDI} marks an anniversary`,
     summary: `${RLM}Jerusalem marks an anniversary`,
     body: "Jerusalem marks an anniversary.",
     format: "markdown",
-    marks: { title: "", summary: "LRM", content: "" },
+    marks: { title: "LRM", summary: "LRM", content: "" },
+  },
+  {
+    id: "en-unclosed-isolate",
+    what: "English behind an isolate that is never closed: no strong character for P2 (ltr), Arabic for browsers",
+    language: "en",
+    direction: "ltr",
+    title: `${FSI}القدس marks an anniversary`,
+    summary: `${LRI}Jerusalem${PDI} marks an anniversary`,
+    body: "Jerusalem marks an anniversary.",
+    format: "markdown",
+    marks: { title: "LRM", summary: "", content: "" },
   },
 ];
 
@@ -583,8 +605,16 @@ export function browserFirstStrong(text: string): Direction | undefined {
   return undefined;
 }
 
-/** The expected mark for text that must resolve to `direction`, by the oracle. */
+/** The direction browsers give `dir="auto"` text (no strong character: left-to-right). */
+export function browserDirection(text: string): Direction {
+  return browserFirstStrong(text) ?? "ltr";
+}
+
+/**
+ * The expected mark for text that must resolve to `direction`: none only where both
+ * P2/P3 and the browsers' rule already give it.
+ */
 export function oracleMark(text: string, direction: Direction): Mark {
-  if (oracleDirection(text) === direction) return "";
+  if (oracleDirection(text) === direction && browserDirection(text) === direction) return "";
   return direction === "rtl" ? "RLM" : "LRM";
 }
