@@ -14,6 +14,7 @@ export const TEST_ADMIN_TOKEN = "test-admin-token";
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./tests/support/summary-reporter.ts"],
     projects: [
       {
         test: {
