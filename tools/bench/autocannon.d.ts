@@ -1,0 +1,49 @@
+/**
+ * The part of autocannon 9's programmatic API the benchmark uses. autocannon ships no
+ * types and @types/autocannon would be a dependency for a dozen lines; these follow
+ * lib/run.js and lib/aggregateResult.js of 9.0.0.
+ */
+declare module "autocannon" {
+  interface Options {
+    url: string;
+    connections?: number;
+    /** Seconds. */
+    duration?: number;
+    method?: string;
+    headers?: Record<string, string>;
+    pipelining?: number;
+    /** Seconds before a request counts as a timeout. */
+    timeout?: number;
+  }
+
+  /** A histogram summary; latency in milliseconds, requests and throughput per second. */
+  interface Histogram {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    total: number;
+    p50: number;
+    p90: number;
+    p97_5: number;
+    p99: number;
+  }
+
+  interface Result {
+    latency: Histogram;
+    requests: Histogram & { sent: number };
+    throughput: Histogram;
+    /** Seconds, as measured by autocannon. */
+    duration: number;
+    errors: number;
+    timeouts: number;
+    /** Responses with a status outside 2xx (a 304 counts here). */
+    non2xx: number;
+    resets: number;
+    statusCodeStats: Record<string, { count: number }>;
+  }
+
+  function autocannon(options: Options): Promise<Result>;
+  export default autocannon;
+}

@@ -1,0 +1,34 @@
+/**
+ * Baseline Worker for the HTTP benchmark: answers with a fixed byte string of a given
+ * size, status and Content-Type, doing no other work. Bundled by the same wrangler and
+ * run by the same Miniflare/workerd as the real Worker, it shows what serving that many
+ * bytes costs on this machine, so "ours / baseline" isolates the cost of our own code
+ * (routing, one KV read, headers, conditional GET) from the cost of the stack and the
+ * load generator.
+ *
+ *   GET /?bytes=393216&type=application%2Frss%2Bxml%3B%20charset%3Dutf-8&status=200
+ *
+ * Bodies are built once per size and reused: building them is not what is measured.
+ */
+const bodies = new Map<number, Uint8Array>();
+
+function bodyOf(size: number): Uint8Array {
+  let body = bodies.get(size);
+  if (!body) {
+    body = new Uint8Array(size).fill(0x61); // "a"
+    bodies.set(size, body);
+  }
+  return body;
+}
+
+export default {
+  fetch(request: Request): Response {
+    const query = new URL(request.url).searchParams;
+    const bytes = Number(query.get("bytes") ?? "0");
+    const status = Number(query.get("status") ?? "200");
+    const type = query.get("type") ?? "application/octet-stream";
+    // A 304 has no body (RFC 9110 §15.4.5); the real one still carries its validators.
+    if (status === 304) return new Response(null, { status, headers: { ETag: '"baseline"' } });
+    return new Response(bodyOf(bytes), { status, headers: { "Content-Type": type } });
+  },
+};

@@ -1,0 +1,254 @@
+/**
+ * Benchmark of issue #4: render cost against the `feed` package, HTTP throughput and
+ * latency of the real Worker in workerd against a baseline Worker, KV reads per request,
+ * and the gzipped bundle size, for 1, 50 and 500 stored articles.
+ *
+ *   npm run bench
+ *   BENCH_DURATION=30 BENCH_CONNECTIONS=50 npm run bench     # the 30 s soak
+ *
+ * Settings (environment): BENCH_DURATION seconds per HTTP run (5), BENCH_CONNECTIONS
+ * (50), BENCH_SIZES stored-article counts (1,50,500), BENCH_LOAD_CONCURRENCY PUTs in
+ * flight while loading (4). Everything listens on 127.0.0.1 and lives in a temporary
+ * folder that is removed at the end.
+ *
+ * Sizes are loaded incrementally into one store (1, then 49 more, then 450 more)
+ * through the admin API, the real write path. Per size, the real Worker is started,
+ * loaded and measured, then stopped, and the counting Worker is started on the same
+ * state to count KV reads (the two never run on the same state at once).
+ */
+// First, as a bare import that import sorting leaves in place: it sets up the environment
+// that wrangler reads when its module is loaded (offline.ts).
+import "./offline.ts";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { readSiteConfig } from "../wrangler-config.ts";
+import { benchArticle, benchArticles } from "./articles.ts";
+import { type Build, buildWorker, writeBaselineConfig } from "./bundle.ts";
+import { benchTarget, probe, targets } from "./http-bench.ts";
+import { countReads } from "./kv-reads.ts";
+import { describeMachine } from "./machine.ts";
+import { BENCH_TMP } from "./offline.ts";
+import { benchRender } from "./render-bench.ts";
+import {
+  type BenchReport,
+  httpText,
+  machineText,
+  readsText,
+  renderText,
+  type SizeRun,
+  soakVerdict,
+  summaryMarkdown,
+} from "./report.ts";
+import type { TimingOptions } from "./timing.ts";
+import { loadArticles, type RunningWorker, readWranglerToml, startWorker } from "./workers.ts";
+
+function setting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+}
+
+const CONFIG = "wrangler.toml";
+const DURATION_S = setting("BENCH_DURATION", 5);
+const CONNECTIONS = setting("BENCH_CONNECTIONS", 50);
+const LOAD_CONCURRENCY = setting("BENCH_LOAD_CONCURRENCY", 4);
+const SIZES = [
+  ...new Set(
+    (process.env.BENCH_SIZES ?? "1,50,500")
+      .split(",")
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0),
+  ),
+].sort((a, b) => a - b);
+
+/** ~1.4 s per case: enough rounds for a stable median, few enough to stay in budget. */
+const RENDER_TIMING: TimingOptions = { warmupMs: 300, roundMs: 150, rounds: 7 };
+
+const heading = (text: string) => console.log(`\n## ${text}\n`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+interface Bundles {
+  real: Build;
+  counting: Build;
+  baseline: Build;
+}
+
+/** Workers still running, stopped at the end and on Ctrl-C so no workerd is left behind. */
+const running = new Set<RunningWorker>();
+
+async function started(worker: Promise<RunningWorker>): Promise<RunningWorker> {
+  const w = await worker;
+  running.add(w);
+  return w;
+}
+
+async function stopped(worker: RunningWorker): Promise<void> {
+  running.delete(worker);
+  await worker.stop();
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.allSettled([...running].map(stopped));
+}
+
+process.once("SIGINT", () => {
+  void stopAll().finally(() => process.exit(130));
+});
+
+async function benchSize(
+  stored: number,
+  previous: number,
+  bundles: Bundles,
+  baseline: RunningWorker,
+): Promise<SizeRun> {
+  const run: SizeRun = {
+    stored,
+    load: { loaded: 0, failures: [], ms: 0 },
+    http: [],
+    reads: [],
+    problems: [],
+  };
+  heading(`${stored} stored article(s)`);
+  const persistTo = join(BENCH_TMP, "state");
+  const token = randomBytes(24).toString("hex");
+  const real = await started(
+    startWorker({
+      scriptPath: bundles.real.scriptPath,
+      config: CONFIG,
+      persistTo,
+      vars: { ADMIN_TOKEN: token },
+    }),
+  );
+  // The newest article: its page was rendered by the last publish.
+  const slug = benchArticle(stored - 1).slug;
+  let feedEtag: string | null = null;
+  try {
+    const fresh = Array.from({ length: stored - previous }, (_, i) => benchArticle(previous + i));
+    run.load = await loadArticles(real.base, token, fresh, LOAD_CONCURRENCY);
+    console.log(
+      `Loaded ${run.load.loaded} article(s) through PUT /api/articles/:slug in ${seconds(run.load.ms)} ` +
+        `(${Math.round(run.load.ms / Math.max(1, fresh.length))} ms each, ${LOAD_CONCURRENCY} in flight)`,
+    );
+    for (const f of run.load.failures) run.problems.push(`load: ${f}`);
+
+    feedEtag = (await probe(`${real.base}/feed.xml`)).etag;
+    if (!feedEtag) throw new Error("GET /feed.xml sent no ETag");
+    console.log(
+      `HTTP: ${DURATION_S} s per run, ${CONNECTIONS} connections, ours then baseline per target\n`,
+    );
+    for (const target of targets(slug, feedEtag)) {
+      try {
+        run.http.push(
+          await benchTarget(target, real.base, baseline.base, {
+            durationS: DURATION_S,
+            connections: CONNECTIONS,
+          }),
+        );
+      } catch (error) {
+        run.problems.push(`${target.name}: ${(error as Error).message}`);
+      }
+    }
+    console.log(httpText(run.http));
+  } catch (error) {
+    run.problems.push((error as Error).message);
+  } finally {
+    await stopped(real);
+  }
+
+  if (feedEtag) {
+    const counting = await started(
+      startWorker({ scriptPath: bundles.counting.scriptPath, config: CONFIG, persistTo }),
+    );
+    try {
+      run.reads = await countReads(counting.base, targets(slug, feedEtag));
+      console.log("\nKV reads per request, counted through the binding (counting-worker.ts):\n");
+      console.log(readsText(run.reads));
+    } catch (error) {
+      run.problems.push(`KV read count: ${(error as Error).message}`);
+    } finally {
+      await stopped(counting);
+    }
+  }
+  for (const p of run.problems) console.log(`PROBLEM: ${p}`);
+  return run;
+}
+
+async function main(): Promise<number> {
+  const began = performance.now();
+  const machine = describeMachine();
+  const site = readSiteConfig(CONFIG);
+  console.log("# Benchmark (issue #4)\n");
+  console.log(machineText(machine));
+  console.log(
+    `Sizes: ${SIZES.join(", ")} stored; FEED_SIZE ${site.feedSize}; articles ~6 KB of Arabic Markdown each`,
+  );
+
+  heading("Bundles (wrangler deploy --dry-run)");
+  const compatibilityDate = readWranglerToml(CONFIG).compatibility_date ?? "2026-10-01";
+  const baselineConfig = writeBaselineConfig(join(BENCH_TMP, "baseline"), compatibilityDate);
+  const bundles: Bundles = {
+    real: await buildWorker(join(BENCH_TMP, "dist"), CONFIG),
+    counting: await buildWorker(
+      join(BENCH_TMP, "dist-counting"),
+      CONFIG,
+      "tools/bench/counting-worker.ts",
+    ),
+    baseline: await buildWorker(join(BENCH_TMP, "dist-baseline"), baselineConfig),
+  };
+  console.log(`Worker (src/worker/index.ts): ${bundles.real.size.line}`);
+
+  const report: BenchReport = {
+    machine,
+    settings: { durationS: DURATION_S, connections: CONNECTIONS, feedSize: site.feedSize },
+    bundle: bundles.real.size,
+    render: new Map(),
+    sizes: [],
+  };
+
+  // One render benchmark per distinct feed length: a store of 500 still has a 50-item feed.
+  const lengths = [...new Set(SIZES.map((n) => Math.min(n, site.feedSize)))];
+  for (const items of lengths) {
+    heading(
+      `Render, ${items}-item site feed, full text (median of ${RENDER_TIMING.rounds} rounds)`,
+    );
+    const result = benchRender(site, benchArticles(items), RENDER_TIMING);
+    report.render.set(items, result);
+    console.log(renderText(result));
+    const more = SIZES.filter((n) => n > items && Math.min(n, site.feedSize) === items);
+    if (more.length)
+      console.log(`(${more.join(", ")} stored: the feed holds ${items} items, the same work.)`);
+  }
+
+  const baseline = await started(
+    startWorker({
+      scriptPath: bundles.baseline.scriptPath,
+      config: baselineConfig,
+    }),
+  );
+  try {
+    let previous = 0;
+    for (const stored of SIZES) {
+      report.sizes.push(await benchSize(stored, previous, bundles, baseline));
+      previous = stored;
+    }
+  } finally {
+    await stopAll();
+  }
+
+  heading("Soak check");
+  const soak = soakVerdict(report.sizes);
+  console.log(soak.text);
+
+  heading("Summary (Markdown)");
+  console.log(summaryMarkdown(report));
+  console.log(`\nTotal bench time: ${seconds(performance.now() - began)}`);
+  return soak.ok ? 0 : 1;
+}
+
+try {
+  process.exitCode = await main();
+} finally {
+  await stopAll();
+}
