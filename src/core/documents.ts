@@ -138,10 +138,10 @@ export function buildFingerprint(site: SiteConfig): string {
 }
 
 /** A strong ETag: the first 128 bits of SHA-256 over the exact bytes, base64url. */
-export async function strongEtag(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
-  const bytes = new Uint8Array(digest).slice(0, 16);
-  const b64 = btoa(String.fromCharCode(...bytes))
+export async function strongEtag(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  const head = new Uint8Array(digest).slice(0, 16);
+  const b64 = btoa(String.fromCharCode(...head))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");

@@ -4,15 +4,16 @@
  * KV has no transactions and is eventually consistent, so two Workers publishing at the
  * same moment could each read the old feed and write it back without the other's
  * article. Every change therefore goes through this object, which
- *   1. serialises changes (one at a time, in arrival order),
+ *   1. orders changes (one at a time, in arrival order) and applies each to memory only,
+ *      queueing its writes, so a change takes microseconds once the catalogue is loaded;
  *   2. keeps the catalogue (order, sequence numbers, tombstones) in its own strongly
- *      consistent storage,
- *   3. writes the article to KV and re-renders only the documents the change touches,
- *      group-committing: changes that arrive while a rebuild runs share the next one,
- *      so 50 simultaneous publishes cost a few rebuilds, not 50 (KV allows one write
- *      per second per key),
- *   4. answers the publish only after the feeds are written, so a feed read that
- *      follows in the same location shows the change.
+ *      consistent storage;
+ *   3. group-commits: one commit writes every queued article record to KV, then the
+ *      catalogue, then re-renders only the documents the changes touched. Changes that
+ *      arrive during a commit share the next one, so 50 simultaneous publishes cost a
+ *      few rebuilds, not 50 (KV allows one write per second per key);
+ *   4. answers a change only after its commit, so a feed read that follows in the same
+ *      location shows it.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Article } from "../core/article.ts";
@@ -49,6 +50,13 @@ const CATALOG_PREFIX = "catalog:";
 const DOC_STATE_PREFIX = "docstate:";
 const SEQ_KEY = "seq";
 
+/**
+ * Changes are ordered by this object's own queue (serially), not by the runtime's input
+ * gate, so storage calls let other requests in while they run: that is what lets
+ * publishes arriving during a rebuild join the next one.
+ */
+const CONCURRENT = { allowConcurrency: true } as const;
+
 export type PublishStatus = "created" | "updated" | "unchanged";
 
 export interface PublishResult {
@@ -57,7 +65,8 @@ export interface PublishResult {
 }
 
 export interface ServedDoc {
-  body: string;
+  /** Bytes as stored (the read path never decodes them), or text just rendered. */
+  body: ArrayBuffer | string;
   meta: DocMeta;
 }
 
@@ -112,6 +121,14 @@ async function withRetries<T>(write: () => Promise<T>, attempts = 3, delayMs = 1
   }
 }
 
+/** Writes that changes queue for the next commit. */
+class PendingWrites {
+  /** Article records to put (or, null, to delete). */
+  records = new Map<string, StoredArticle | null>();
+  catalog = new Map<string, CatalogEntry>();
+  seq: number | undefined;
+}
+
 /** Stable JSON for comparing articles (key order of the input does not matter). */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
@@ -125,13 +142,16 @@ function canonical(value: unknown): string {
 }
 
 export class Publisher extends DurableObject<Env> {
-  private catalog?: Map<string, CatalogEntry>;
+  private catalogLoad?: Promise<Map<string, CatalogEntry>>;
+  /** Rebuilds run since this instance started (see stats()). */
+  private rebuilds = 0;
   /** Records this instance wrote or read: KV reads elsewhere may lag, memory does not. */
   private records = new Map<string, StoredArticle>();
-  private bodyHtml = new Map<string, { updated: string; html: string }>();
+  private entries = new WeakMap<StoredArticle, FeedEntry>();
   private docState = new Map<string, { etag: string; lastModified: string }>();
   private mutations: Promise<unknown> = Promise.resolve();
   private dirty = new DirtySet();
+  private pendingWrites = new PendingWrites();
   private running: Promise<RenderedDoc[]> | undefined;
   private queued: Promise<RenderedDoc[]> | undefined;
   private siteConfig?: SiteConfig;
@@ -143,7 +163,7 @@ export class Publisher extends DurableObject<Env> {
   }
 
   private async layout(): Promise<ArchiveLayout> {
-    this.maxSeq ??= (await this.ctx.storage.get<number>(SEQ_KEY)) ?? 0;
+    this.maxSeq ??= (await this.ctx.storage.get<number>(SEQ_KEY, CONCURRENT)) ?? 0;
     return { pageSize: this.site.archivePageSize, maxSeq: this.maxSeq };
   }
 
@@ -154,17 +174,21 @@ export class Publisher extends DurableObject<Env> {
     return result;
   }
 
-  private async loadCatalog(): Promise<Map<string, CatalogEntry>> {
-    if (!this.catalog) {
-      const stored = await this.ctx.storage.list<CatalogEntry>({ prefix: CATALOG_PREFIX });
-      this.catalog = new Map([...stored.values()].map((e) => [e.slug, e]));
-      const states = await this.ctx.storage.list<{ etag: string; lastModified: string }>({
-        prefix: DOC_STATE_PREFIX,
-      });
+  /** The catalogue, loaded once: concurrent first callers share one load. */
+  private loadCatalog(): Promise<Map<string, CatalogEntry>> {
+    this.catalogLoad ??= (async () => {
+      const [stored, states] = await Promise.all([
+        this.ctx.storage.list<CatalogEntry>({ prefix: CATALOG_PREFIX, ...CONCURRENT }),
+        this.ctx.storage.list<{ etag: string; lastModified: string }>({
+          prefix: DOC_STATE_PREFIX,
+          ...CONCURRENT,
+        }),
+      ]);
       for (const [key, state] of states)
         this.docState.set(key.slice(DOC_STATE_PREFIX.length), state);
-    }
-    return this.catalog;
+      return new Map([...stored.values()].map((e) => [e.slug, e]));
+    })();
+    return this.catalogLoad;
   }
 
   /** Reads records, from memory first; unreadable ones are logged with their key and left out. */
@@ -195,16 +219,15 @@ export class Publisher extends DurableObject<Env> {
     return found;
   }
 
+  /** One entry per record version: Markdown, sanitising and cleaning run once, not per feed. */
   private entryOf(record: StoredArticle): FeedEntry {
-    let cached = this.bodyHtml.get(record.slug);
-    if (!cached || cached.updated !== record.updated) {
-      cached = {
-        updated: record.updated,
-        html: renderBodyHtml(this.site, record.article.body, record.article.format),
-      };
-      this.bodyHtml.set(record.slug, cached);
+    let entry = this.entries.get(record);
+    if (!entry) {
+      const html = renderBodyHtml(this.site, record.article.body, record.article.format);
+      entry = toFeedEntry(this.site, record, html);
+      this.entries.set(record, entry);
     }
-    return toFeedEntry(this.site, record, cached.html);
+    return entry;
   }
 
   // ---- changes -------------------------------------------------------------
@@ -222,8 +245,8 @@ export class Publisher extends DurableObject<Env> {
       let seq = before?.seq;
       if (seq === undefined) {
         seq = (await this.layout()).maxSeq + 1;
-        await this.ctx.storage.put(SEQ_KEY, seq);
         this.maxSeq = seq;
+        this.pendingWrites.seq = seq;
       }
       const record: StoredArticle = {
         schemaVersion: SCHEMA_VERSION,
@@ -235,9 +258,9 @@ export class Publisher extends DurableObject<Env> {
         updated: before ? nowIso : article.published,
         seq,
       };
-      await withRetries(() => this.env.ARTICLES.put(articleKey(slug), JSON.stringify(record)));
+      this.pendingWrites.records.set(slug, record);
       const entry = catalogEntryOf(record);
-      await this.ctx.storage.put(`${CATALOG_PREFIX}${slug}`, entry);
+      this.pendingWrites.catalog.set(slug, entry);
       catalog.set(slug, entry);
       this.records.set(slug, record);
       this.dirty.add(before, this.site.archivePageSize);
@@ -261,8 +284,8 @@ export class Publisher extends DurableObject<Env> {
       const before = catalog.get(slug);
       if (!before || before.deleted) return false;
       const entry: CatalogEntry = { ...before, deleted: isoFromEpochMs(Date.now()) };
-      await this.ctx.storage.put(`${CATALOG_PREFIX}${slug}`, entry);
-      await this.env.ARTICLES.delete(articleKey(slug));
+      this.pendingWrites.catalog.set(slug, entry);
+      this.pendingWrites.records.set(slug, null);
       catalog.set(slug, entry);
       this.records.delete(slug);
       this.dirty.add(entry, this.site.archivePageSize);
@@ -319,6 +342,15 @@ export class Publisher extends DurableObject<Env> {
     return { body: doc.body, meta: await this.metaFor(doc) };
   }
 
+  /** Counters for operators and tests: how much rebuilding the changes cost. */
+  async stats(): Promise<{ rebuilds: number; articles: number }> {
+    const catalog = await this.loadCatalog();
+    return {
+      rebuilds: this.rebuilds,
+      articles: [...catalog.values()].filter((e) => !e.deleted).length,
+    };
+  }
+
   /** Re-renders everything (after a configuration change or a renderer upgrade). */
   async rebuildAll(): Promise<number> {
     const catalog = await this.loadCatalog();
@@ -339,7 +371,7 @@ export class Publisher extends DurableObject<Env> {
       .then(() => {
         this.queued = undefined;
         this.running = next;
-        return this.rebuild();
+        return this.commitAndRebuild();
       })
       .finally(() => {
         if (this.running === next) this.running = undefined;
@@ -348,16 +380,55 @@ export class Publisher extends DurableObject<Env> {
     return next;
   }
 
-  private async rebuild(): Promise<RenderedDoc[]> {
+  /**
+   * One group commit: the writes of every change since the last one, then one rebuild of
+   * everything they touched. Changes only update memory and queue their writes, so they
+   * are quick, and all that arrive during a commit join the next.
+   */
+  private async commitAndRebuild(): Promise<RenderedDoc[]> {
+    const writes = this.pendingWrites;
     const dirty = this.dirty;
+    this.pendingWrites = new PendingWrites();
     this.dirty = new DirtySet();
+    try {
+      await this.commit(writes);
+    } catch (error) {
+      // Memory now holds changes that storage does not: start afresh from storage. The
+      // changes in this commit answer with an error; none of them is half-published.
+      console.error("commit failed; restarting the Publisher", error);
+      this.ctx.abort("commit failed");
+      throw error;
+    }
     if (dirty.empty) return [];
+    this.rebuilds++;
     try {
       return await this.rebuildDocuments(dirty);
     } catch (error) {
       // Nothing is forgotten: the next change or on-demand render retries these.
       this.dirty.merge(dirty);
       throw error;
+    }
+  }
+
+  /** Article records to KV first, then the catalogue (so it never lists an unwritten record). */
+  private async commit(writes: PendingWrites): Promise<void> {
+    await Promise.all(
+      [...writes.records].map(([slug, record]) =>
+        withRetries(() =>
+          record
+            ? this.env.ARTICLES.put(articleKey(slug), JSON.stringify(record))
+            : this.env.ARTICLES.delete(articleKey(slug)),
+        ),
+      ),
+    );
+    const entries: Record<string, unknown> = {};
+    for (const [slug, entry] of writes.catalog) entries[`${CATALOG_PREFIX}${slug}`] = entry;
+    if (writes.seq !== undefined) entries[SEQ_KEY] = writes.seq;
+    const keys = Object.keys(entries);
+    // Durable Object storage takes at most 128 pairs per put.
+    for (let i = 0; i < keys.length; i += 128) {
+      const chunk = Object.fromEntries(keys.slice(i, i + 128).map((k) => [k, entries[k]]));
+      await this.ctx.storage.put(chunk, CONCURRENT);
     }
   }
 
@@ -440,7 +511,8 @@ export class Publisher extends DurableObject<Env> {
   }
 
   private async metaFor(doc: RenderedDoc): Promise<DocMeta> {
-    const etag = await strongEtag(doc.body);
+    const bytes = new TextEncoder().encode(doc.body);
+    const etag = await strongEtag(bytes);
     const state = this.docState.get(doc.path);
     // Last-Modified moves only when the bytes change. The first version is dated by its
     // content, so a fresh load of the same articles gives the same headers.
@@ -454,7 +526,7 @@ export class Publisher extends DurableObject<Env> {
       lastModified,
       contentType: doc.contentType,
       language: doc.language,
-      length: doc.body.length,
+      length: bytes.byteLength,
       status: doc.status,
       build: buildFingerprint(this.site),
     };
@@ -467,7 +539,7 @@ export class Publisher extends DurableObject<Env> {
     await withRetries(() => this.env.ARTICLES.put(docKey(doc.path), doc.body, { metadata: meta }));
     const state = { etag: meta.etag, lastModified: meta.lastModified };
     this.docState.set(doc.path, state);
-    await this.ctx.storage.put(`${DOC_STATE_PREFIX}${doc.path}`, state);
+    await this.ctx.storage.put(`${DOC_STATE_PREFIX}${doc.path}`, state, CONCURRENT);
     return changed;
   }
 }

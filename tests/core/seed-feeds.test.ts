@@ -111,7 +111,7 @@ describe("RSS 2.0", () => {
   });
 
   it("wraps content in dir=rtl lang=ar and puts description before content:encoded", () => {
-    expect(rss).toContain("&lt;div dir=&quot;rtl&quot; lang=&quot;ar&quot;&gt;");
+    expect(rss).toContain('<content:encoded><![CDATA[<div dir="rtl" lang="ar">');
     expect(rss.indexOf("<description>", rss.indexOf("<item>"))).toBeLessThan(
       rss.indexOf("<content:encoded>"),
     );

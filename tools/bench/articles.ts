@@ -9,8 +9,10 @@
  * (a heading, a link, emphasis, a quotation), at about 6 KB of UTF-8 text.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
-export const SEED_PATH = "/work/shared/seed/article-ar.txt";
+/** The seed article (a copy of shared/seed/article-ar.txt kept with the tests). */
+export const SEED_PATH = join(import.meta.dirname, "../../tests/fixtures/seed-article-ar.txt");
 
 /** UTF-8 size of each generated body (Markdown). */
 export const TARGET_BODY_BYTES = 6 * 1024;

@@ -9,6 +9,7 @@ import { anchorText, directionMarkFor, visibleText } from "../bidi.ts";
 import { directionOf } from "../language.ts";
 import type { SiteConfig } from "../site.ts";
 import type { StoredArticle } from "../stored-article.ts";
+import { stripXmlForbidden } from "../text.ts";
 import { absolute, articlePath, type FeedFormat, resolveHttpUrl } from "../urls.ts";
 
 export interface FeedPerson {
@@ -33,7 +34,10 @@ export interface FeedEntry {
   url: string;
   title: string;
   summary: string;
-  /** Sanitised HTML wrapped in an element carrying `dir` and `lang`. */
+  /**
+   * Sanitised HTML wrapped in an element carrying `dir` and `lang`, free of characters
+   * XML forbids (renderers rely on that and do not scan it again).
+   */
   contentHtml: string;
   language: string;
   authors: FeedPerson[];
@@ -79,12 +83,17 @@ export interface FeedDocument {
   stylesheet?: string;
 }
 
-/** A stored article as a feed entry, direction-anchored for first-strong readers. */
+/**
+ * A stored article as a feed entry, direction-anchored for first-strong readers. Every
+ * text is stripped of characters XML forbids here, once per article version, so that
+ * no record that bypassed ingestion can make a feed ill-formed.
+ */
 export function toFeedEntry(site: SiteConfig, record: StoredArticle, bodyHtml: string): FeedEntry {
-  const { article } = record;
+  const article = cleanArticle(record.article);
+  const html = stripXmlForbidden(bodyHtml);
   const direction = directionOf(article.language);
   const url = absolute(site, articlePath(record.slug));
-  const mark = directionMarkFor(visibleText(bodyHtml), direction);
+  const mark = directionMarkFor(visibleText(html), direction);
   const image = article.image
     ? { ...article.image, url: resolveHttpUrl(site, article.image.url) ?? article.image.url }
     : undefined;
@@ -93,7 +102,7 @@ export function toFeedEntry(site: SiteConfig, record: StoredArticle, bodyHtml: s
     url,
     title: anchorText(article.title, direction),
     summary: anchorText(article.summary, direction),
-    contentHtml: `<div dir="${direction}" lang="${article.language}">${mark}${bodyHtml}</div>`,
+    contentHtml: `<div dir="${direction}" lang="${article.language}">${mark}${html}</div>`,
     language: article.language,
     authors: article.authors.map((a) => ({
       name: a.name,
@@ -109,5 +118,18 @@ export function toFeedEntry(site: SiteConfig, record: StoredArticle, bodyHtml: s
     published: article.published,
     updated: record.updated,
     ...(image ? { image } : {}),
+  };
+}
+
+/** The article's texts without characters XML forbids. */
+function cleanArticle(article: StoredArticle["article"]): StoredArticle["article"] {
+  const clean = stripXmlForbidden;
+  return {
+    ...article,
+    title: clean(article.title),
+    summary: clean(article.summary),
+    authors: article.authors.map((a) => ({ ...a, name: clean(a.name) })),
+    categories: article.categories.map((c) => ({ ...c, label: clean(c.label) })),
+    ...(article.image ? { image: { ...article.image, alt: clean(article.image.alt) } } : {}),
   };
 }

@@ -7,7 +7,7 @@
 import { formatRfc3339 } from "../dates.ts";
 import { escapeXmlAttribute, escapeXml as x } from "../text.ts";
 import type { FeedDocument, FeedEntry } from "./feed-document.ts";
-import { RSS_ATOM_LINK_RELATIONS, stylesheetInstruction } from "./shared.ts";
+import { cdata, RSS_ATOM_LINK_RELATIONS, stylesheetInstruction } from "./shared.ts";
 
 function renderEntry(doc: FeedDocument, e: FeedEntry): string {
   const lang = e.language !== doc.language ? ` xml:lang="${x(e.language)}"` : "";
@@ -26,7 +26,7 @@ function renderEntry(doc: FeedDocument, e: FeedEntry): string {
         `<category term="${x(c.term)}" label="${escapeXmlAttribute(c.label)}" scheme="${x(c.scheme)}"/>`,
     ),
     `<summary type="text">${x(e.summary)}</summary>`,
-    `<content type="html">${x(e.contentHtml)}</content>`,
+    `<content type="html">${cdata(e.contentHtml)}</content>`,
   ];
   if (e.image) {
     const length = e.image.length ? ` length="${e.image.length}"` : "";

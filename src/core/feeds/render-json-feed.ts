@@ -18,7 +18,8 @@ function renderItem(doc: FeedDocument, e: FeedEntry): Record<string, unknown> {
     url: e.url,
     title: t(e.title),
     summary: t(e.summary),
-    content_html: t(e.contentHtml),
+    // Already XML-clean (toFeedEntry): the largest field is not scanned again.
+    content_html: e.contentHtml,
     ...(e.image ? { image: e.image.url } : {}),
     date_published: formatRfc3339(e.published),
     date_modified: formatRfc3339(e.updated),

@@ -6,14 +6,14 @@
 import { formatRfc822 } from "../dates.ts";
 import { escapeXml as x } from "../text.ts";
 import type { FeedDocument, FeedEntry } from "./feed-document.ts";
-import { RSS_ATOM_LINK_RELATIONS, stylesheetInstruction } from "./shared.ts";
+import { cdata, RSS_ATOM_LINK_RELATIONS, stylesheetInstruction } from "./shared.ts";
 
 function renderItem(doc: FeedDocument, e: FeedEntry): string {
   const parts = [
     `<title>${x(e.title)}</title>`,
     `<link>${x(e.url)}</link>`,
     `<description>${x(e.summary)}</description>`,
-    `<content:encoded>${x(e.contentHtml)}</content:encoded>`,
+    `<content:encoded>${cdata(e.contentHtml)}</content:encoded>`,
     ...e.authors.map((a) => `<dc:creator>${x(a.name)}</dc:creator>`),
     ...(e.language !== doc.language ? [`<dc:language>${x(e.language)}</dc:language>`] : []),
     ...e.categories.map((c) => `<category domain="${x(c.scheme)}">${x(c.label)}</category>`),

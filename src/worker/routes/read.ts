@@ -38,12 +38,16 @@ function wantsBrowserView(request: Headers): boolean {
 
 async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
   const { build } = siteOf(c.env);
-  const { value, metadata } = await c.env.ARTICLES.getWithMetadata<DocMeta>(docKey(path), "text");
+  // Bytes, not text: the body is served as stored, never decoded and re-encoded.
+  const { value, metadata } = await c.env.ARTICLES.getWithMetadata<DocMeta>(
+    docKey(path),
+    "arrayBuffer",
+  );
   const usable =
     value !== null &&
     isDocMeta(metadata) &&
     metadata.build === build &&
-    metadata.length === value.length;
+    metadata.length === value.byteLength;
   if (usable) return { body: value, meta: metadata };
   if (value !== null)
     console.warn(`stored document ${docKey(path)} is unusable or stale; re-rendering`);

@@ -27,7 +27,7 @@ export interface DocMeta {
   contentType: string;
   /** Content-Language: the feed's or the article's language. */
   language: string;
-  /** The body's length in UTF-16 code units: a truncated value is caught without hashing. */
+  /** The body's length in UTF-8 bytes: a truncated value is caught without hashing. */
   length: number;
   /** 200, or 410 for a deleted article's page. */
   status: 200 | 410;
