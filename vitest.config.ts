@@ -36,6 +36,9 @@ export default defineConfig({
                 ADMIN_TOKEN: TEST_ADMIN_TOKEN,
                 WEBSUB_HUBS: "http://hub.test/ http://failing-hub.test/",
                 WEBSUB_RETRY_MS: "5",
+                // Tests write to KV directly and expect to see it: no isolate memory here
+                // (tests/worker/document-memory.test.ts turns it on).
+                DOC_MEMORY_TTL_MS: "0",
               },
               // Every outbound fetch (WebSub pings) goes to a local fake, never the internet.
               outboundService: fakeHub,

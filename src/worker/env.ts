@@ -21,6 +21,8 @@ export interface Env {
   /** First WebSub retry delay in ms (default 1000; tests make it short). */
   WEBSUB_RETRY_MS?: string;
   TOMBSTONE_DAYS?: string;
+  /** How long an isolate answers a document from memory, in ms (default 1000; 0 = off). */
+  DOC_MEMORY_TTL_MS?: string;
 }
 
 export type AppEnv = { Bindings: Env };

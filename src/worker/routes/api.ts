@@ -13,6 +13,7 @@ import { absolute, articlePath } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { publisherOf, siteOf } from "../site-config.ts";
+import { documentMemory } from "../store/document-memory.ts";
 
 /** Largest request body accepted by PUT (documented in the README). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -143,6 +144,7 @@ apiRoutes.put(
       );
     }
     const result = await publisherOf(c.env).publish(slug, checked.article);
+    documentMemory.clear();
     const status = result.status === "created" ? 201 : 200;
     return c.json(toApiArticle(site, result.record), status, {
       Location: absolute(site, `/api/articles/${slug}`),
@@ -153,6 +155,7 @@ apiRoutes.put(
 apiRoutes.delete("/articles/:slug", async (c) => {
   const slug = c.req.param("slug");
   const removed = await publisherOf(c.env).remove(slug);
+  documentMemory.clear();
   if (!removed) throw new ApiError(404, "not_found", `No article at "${slug}".`);
   return c.body(null, 204);
 });

@@ -9,6 +9,7 @@ import type { AppEnv } from "../env.ts";
 import { isNotModified, notModifiedResponse } from "../http/conditional.ts";
 import type { ServedDoc } from "../publisher.ts";
 import { publisherOf, siteOf } from "../site-config.ts";
+import { documentMemory } from "../store/document-memory.ts";
 import { type DocMeta, docKey, isDocMeta } from "../store/keys.ts";
 
 /**
@@ -37,7 +38,10 @@ function wantsBrowserView(request: Headers): boolean {
 }
 
 async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
-  const { build } = siteOf(c.env);
+  const { build, memoryTtlMs } = siteOf(c.env);
+  const now = Date.now();
+  const remembered = memoryTtlMs > 0 ? documentMemory.get(path, build, now) : undefined;
+  if (remembered) return remembered;
   // Bytes, not text: the body is served as stored, never decoded and re-encoded.
   const { value, metadata } = await c.env.ARTICLES.getWithMetadata<DocMeta>(
     docKey(path),
@@ -48,7 +52,11 @@ async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | un
     isDocMeta(metadata) &&
     metadata.build === build &&
     metadata.length === value.byteLength;
-  if (usable) return { body: value, meta: metadata };
+  if (usable) {
+    if (memoryTtlMs > 0)
+      documentMemory.set(path, { body: value, meta: metadata }, now + memoryTtlMs);
+    return { body: value, meta: metadata };
+  }
   if (value !== null)
     console.warn(`stored document ${docKey(path)} is unusable or stale; re-rendering`);
   // Missing, corrupt or built under another configuration: the writer renders it.
