@@ -48,6 +48,23 @@ describe("DocumentMemory", () => {
   });
 });
 
+describe("DocumentMemory.coalesce", () => {
+  it("shares one load among concurrent callers, then loads again", async () => {
+    const memory = new DocumentMemory(100);
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 10));
+      return loads;
+    };
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => memory.coalesce("/feed.xml", load)),
+    );
+    expect(results).toEqual([1, 1, 1, 1, 1]);
+    expect(await memory.coalesce("/feed.xml", load)).toBe(2);
+  });
+});
+
 describe("with DOC_MEMORY_TTL_MS on", () => {
   const withMemory = { ...env, DOC_MEMORY_TTL_MS: "60000" };
   async function call(path: string, init: RequestInit = {}) {

@@ -39,9 +39,20 @@ function wantsBrowserView(request: Headers): boolean {
 
 async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
   const { build, memoryTtlMs } = siteOf(c.env);
-  const now = Date.now();
-  const remembered = memoryTtlMs > 0 ? documentMemory.get(path, build, now) : undefined;
+  if (memoryTtlMs <= 0) return readDoc(c, path);
+  const remembered = documentMemory.get(path, build, Date.now());
   if (remembered) return remembered;
+  return documentMemory.coalesce(path, async () => {
+    const doc = await readDoc(c, path);
+    if (doc && doc.body instanceof ArrayBuffer) {
+      documentMemory.set(path, { body: doc.body, meta: doc.meta }, Date.now() + memoryTtlMs);
+    }
+    return doc;
+  });
+}
+
+async function readDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
+  const { build } = siteOf(c.env);
   // Bytes, not text: the body is served as stored, never decoded and re-encoded.
   const { value, metadata } = await c.env.ARTICLES.getWithMetadata<DocMeta>(
     docKey(path),
@@ -52,11 +63,7 @@ async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | un
     isDocMeta(metadata) &&
     metadata.build === build &&
     metadata.length === value.byteLength;
-  if (usable) {
-    if (memoryTtlMs > 0)
-      documentMemory.set(path, { body: value, meta: metadata }, now + memoryTtlMs);
-    return { body: value, meta: metadata };
-  }
+  if (usable) return { body: value, meta: metadata };
   if (value !== null)
     console.warn(`stored document ${docKey(path)} is unusable or stale; re-rendering`);
   // Missing, corrupt or built under another configuration: the writer renders it.

@@ -20,6 +20,7 @@ interface Slot extends RememberedDoc {
 
 export class DocumentMemory {
   private slots = new Map<string, Slot>();
+  private loading = new Map<string, Promise<unknown>>();
   private bytes = 0;
   private readonly maxBytes: number;
 
@@ -50,9 +51,24 @@ export class DocumentMemory {
     this.bytes += doc.body.byteLength;
   }
 
+  /**
+   * Runs `load` for `path` unless a load of it is already under way, whose result is
+   * shared: when a hot document expires, fifty concurrent polls make one KV read, not fifty.
+   */
+  coalesce<T>(path: string, load: () => Promise<T>): Promise<T> {
+    const pending = this.loading.get(path) as Promise<T> | undefined;
+    if (pending) return pending;
+    const started = load().finally(() => {
+      if (this.loading.get(path) === started) this.loading.delete(path);
+    });
+    this.loading.set(path, started);
+    return started;
+  }
+
   /** After a change made through this isolate: nothing remembered is current any more. */
   clear(): void {
     this.slots.clear();
+    this.loading.clear();
     this.bytes = 0;
   }
 
