@@ -299,29 +299,13 @@ function feedsmith(text: string): ParsedFeed {
       }),
     };
   }
-  if (format === "json") {
-    return {
-      parser,
-      title: str(feed.title),
-      language: str(feed.language),
-      items: asArray(feed.items).map((i) => {
-        const item = i as Raw;
-        return {
-          title: str(item.title),
-          summary: str(item.summary),
-          content: str(item.content_html),
-          authors: asArray(item.authors).map((a) => str((a as Raw).name) ?? ""),
-          categories: asArray(item.tags).map((t) => str(t) ?? ""),
-          language: str(item.language),
-        };
-      }),
-    };
-  }
+  // feedsmith hands JSON Feed back as it is: the same reading as JSON.parse's.
+  if (format === "json") return { ...jsonFeedReading(feed), parser };
   throw new Error(`feedsmith detected ${format}`);
 }
 
-function plainJson(json: string): ParsedFeed {
-  const feed = JSON.parse(json) as Raw;
+/** A parsed JSON Feed object in the common shape. */
+function jsonFeedReading(feed: Raw): ParsedFeed {
   return {
     parser: "JSON.parse",
     title: str(feed.title),
@@ -338,6 +322,10 @@ function plainJson(json: string): ParsedFeed {
       };
     }),
   };
+}
+
+function plainJson(json: string): ParsedFeed {
+  return jsonFeedReading(JSON.parse(json) as Raw);
 }
 
 // ---- entry points ---------------------------------------------------------------
