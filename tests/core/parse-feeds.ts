@@ -283,7 +283,8 @@ function feedsmith(text: string): ParsedFeed {
     return {
       parser,
       title: textConstruct(feed.title),
-      language: str(feed.lang),
+      // feedsmith 3 reports xml:lang under `xml`.
+      language: str(feed.lang) ?? str((feed.xml as Raw | undefined)?.lang),
       items: asArray(feed.entries).map((e) => {
         const entry = e as Raw;
         return {

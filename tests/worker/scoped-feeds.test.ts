@@ -1,6 +1,7 @@
 /** Category and author feeds: only their own articles, their own self links, discoverable. */
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { beforeAll, describe, expect, it } from "vitest";
+import { PARSERS, parseWith } from "../core/parse-feeds.ts";
 import { BASE, publish, request, sampleArticle } from "./helpers.ts";
 
 beforeAll(async () => {
@@ -55,6 +56,19 @@ describe("scoped feeds", () => {
     expect(json.title).toBe("أخبار القدس — كاتب ثان");
     expect(json.feed_url).toBe(`${BASE}/authors/writer-two/feed.json`);
     expect(json.items).toHaveLength(2);
+  });
+
+  it.each([
+    ["rss", "/categories/sport/feed.xml"],
+    ["atom", "/authors/writer-two/atom.xml"],
+    ["json", "/categories/economy/feed.json"],
+  ] as const)("%s %s reads the same through every parser that runs here", async (format, path) => {
+    const text = await (await request(path)).text();
+    for (const parser of PARSERS[format]) {
+      const feed = parseWith(parser, text, format);
+      expect(feed.items.map((i) => i.title).sort(), parser).toHaveLength(2);
+      if (parser !== "@extractus/feed-extractor") expect(feed.language, parser).toBe("ar");
+    }
   });
 
   it("is discoverable from the article page", async () => {
