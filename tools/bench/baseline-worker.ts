@@ -8,7 +8,10 @@
  *
  *   GET /?bytes=393216&type=application%2Frss%2Bxml%3B%20charset%3Dutf-8&status=200
  *
- * Bodies are built once per size and reused: building them is not what is measured.
+ * Bodies are built once per size and reused: building them is not what is measured. The
+ * bench first registers the exact bytes our Worker served (PUT /__body?bytes=N), because
+ * what the local transport costs depends on the bytes themselves, not only on their
+ * number (see http-bench.ts).
  */
 const bodies = new Map<number, Uint8Array>();
 
@@ -22,8 +25,14 @@ function bodyOf(size: number): Uint8Array {
 }
 
 export default {
-  fetch(request: Request): Response {
-    const query = new URL(request.url).searchParams;
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const query = url.searchParams;
+    // The bench registers the exact bytes our Worker served, once per target.
+    if (request.method === "PUT" && url.pathname === "/__body") {
+      bodies.set(Number(query.get("bytes")), new Uint8Array(await request.arrayBuffer()));
+      return new Response(null, { status: 204 });
+    }
     const bytes = Number(query.get("bytes") ?? "0");
     const status = Number(query.get("status") ?? "200");
     const type = query.get("type") ?? "application/octet-stream";
