@@ -12,6 +12,34 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token";
 
+/** The Worker in workerd, with real local KV and the Publisher, and these extra bindings. */
+function workerProject(
+  name: string,
+  include: string[],
+  exclude: string[],
+  bindings: Record<string, string>,
+) {
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+            // Tests write to KV directly and expect to see it: no isolate memory here
+            // (tests/worker/document-memory.test.ts turns it on).
+            DOC_MEMORY_TTL_MS: "0",
+            ...bindings,
+          },
+          // Every outbound fetch (WebSub pings) goes to a local fake, never the internet.
+          outboundService: fakeHub,
+        },
+      }),
+    ],
+    test: { name, include, exclude },
+  };
+}
+
 export default defineConfig({
   test: {
     reporters: ["default", "./tests/support/summary-reporter.ts"],
@@ -27,29 +55,13 @@ export default defineConfig({
           environment: "node",
         },
       },
-      {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-                WEBSUB_HUBS: "http://hub.test/ http://failing-hub.test/",
-                WEBSUB_RETRY_MS: "5",
-                // Tests write to KV directly and expect to see it: no isolate memory here
-                // (tests/worker/document-memory.test.ts turns it on).
-                DOC_MEMORY_TTL_MS: "0",
-              },
-              // Every outbound fetch (WebSub pings) goes to a local fake, never the internet.
-              outboundService: fakeHub,
-            },
-          }),
-        ],
-        test: {
-          name: "worker",
-          include: ["tests/worker/**/*.test.ts"],
-        },
-      },
+      workerProject("worker", ["tests/worker/**/*.test.ts"], ["tests/worker/websub.test.ts"], {}),
+      // Hubs only where they are under test: elsewhere their pings (and a failing hub's
+      // retries and log lines) would outlive the test file that caused them.
+      workerProject("worker-websub", ["tests/worker/websub.test.ts"], [], {
+        WEBSUB_HUBS: "http://hub.test/ http://failing-hub.test/",
+        WEBSUB_RETRY_MS: "5",
+      }),
     ],
   },
 });
