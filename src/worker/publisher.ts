@@ -41,7 +41,7 @@ import { type FeedEntry, toFeedEntry } from "../core/feeds/feed-document.ts";
 import { renderBodyHtml } from "../core/html.ts";
 import { parseSiteConfig, type SiteConfig } from "../core/site.ts";
 import { decodeStoredArticle, SCHEMA_VERSION, type StoredArticle } from "../core/stored-article.ts";
-import { absolute, articlePath, type FeedScope, feedPath } from "../core/urls.ts";
+import { absolute, articlePath, type FeedScope } from "../core/urls.ts";
 import type { Env } from "./env.ts";
 import { articleKey, type DocMeta, docKey } from "./store/keys.ts";
 import { DEFAULT_NOTIFY, type NotifyOptions, notifyHubs } from "./websub.ts";
@@ -62,6 +62,13 @@ export type PublishStatus = "created" | "updated" | "unchanged";
 export interface PublishResult {
   status: PublishStatus;
   record: StoredArticle;
+}
+
+/** A document as written by a rebuild: its bytes' metadata, and whether they changed. */
+interface StoredDoc {
+  doc: RenderedDoc;
+  meta: DocMeta;
+  changed: boolean;
 }
 
 export interface ServedDoc {
@@ -152,14 +159,21 @@ export class Publisher extends DurableObject<Env> {
   private mutations: Promise<unknown> = Promise.resolve();
   private dirty = new DirtySet();
   private pendingWrites = new PendingWrites();
-  private running: Promise<RenderedDoc[]> | undefined;
-  private queued: Promise<RenderedDoc[]> | undefined;
+  private running: Promise<StoredDoc[]> | undefined;
+  private queued: Promise<StoredDoc[]> | undefined;
   private siteConfig?: SiteConfig;
+  private buildId?: string;
   private maxSeq?: number;
 
   private get site(): SiteConfig {
     this.siteConfig ??= parseSiteConfig(this.env as unknown as Record<string, unknown>);
     return this.siteConfig;
+  }
+
+  /** The fingerprint stored with every document (see buildFingerprint). */
+  private get build(): string {
+    this.buildId ??= buildFingerprint(this.site);
+    return this.buildId;
   }
 
   private async layout(): Promise<ArchiveLayout> {
@@ -336,10 +350,8 @@ export class Publisher extends DurableObject<Env> {
     } else {
       return undefined;
     }
-    const docs = await this.flush();
-    const doc = docs.find((d) => d.path === path);
-    if (!doc) return undefined;
-    return { body: doc.body, meta: await this.metaFor(doc) };
+    const stored = (await this.flush()).find((d) => d.doc.path === path);
+    return stored ? { body: stored.doc.body, meta: stored.meta } : undefined;
   }
 
   /** Counters for operators and tests: how much rebuilding the changes cost. */
@@ -363,10 +375,10 @@ export class Publisher extends DurableObject<Env> {
   // ---- rebuilding ----------------------------------------------------------
 
   /** Group commit: joins the queued rebuild if there is one, else queues one. */
-  private flush(): Promise<RenderedDoc[]> {
+  private flush(): Promise<StoredDoc[]> {
     if (this.queued) return this.queued;
     const after = this.running ?? Promise.resolve([]);
-    const next: Promise<RenderedDoc[]> = after
+    const next: Promise<StoredDoc[]> = after
       .catch(() => [])
       .then(() => {
         this.queued = undefined;
@@ -385,7 +397,7 @@ export class Publisher extends DurableObject<Env> {
    * everything they touched. Changes only update memory and queue their writes, so they
    * are quick, and all that arrive during a commit join the next.
    */
-  private async commitAndRebuild(): Promise<RenderedDoc[]> {
+  private async commitAndRebuild(): Promise<StoredDoc[]> {
     const writes = this.pendingWrites;
     const dirty = this.dirty;
     this.pendingWrites = new PendingWrites();
@@ -424,15 +436,10 @@ export class Publisher extends DurableObject<Env> {
     const entries: Record<string, unknown> = {};
     for (const [slug, entry] of writes.catalog) entries[`${CATALOG_PREFIX}${slug}`] = entry;
     if (writes.seq !== undefined) entries[SEQ_KEY] = writes.seq;
-    const keys = Object.keys(entries);
-    // Durable Object storage takes at most 128 pairs per put.
-    for (let i = 0; i < keys.length; i += 128) {
-      const chunk = Object.fromEntries(keys.slice(i, i + 128).map((k) => [k, entries[k]]));
-      await this.ctx.storage.put(chunk, CONCURRENT);
-    }
+    await this.putAll(entries);
   }
 
-  private async rebuildDocuments(dirty: DirtySet): Promise<RenderedDoc[]> {
+  private async rebuildDocuments(dirty: DirtySet): Promise<StoredDoc[]> {
     const site = this.site;
     const catalog = await this.loadCatalog();
     const all = [...catalog.values()];
@@ -490,16 +497,16 @@ export class Publisher extends DurableObject<Env> {
       if (entry?.deleted) docs.push(renderGoneDoc(site, slug, entry.deleted));
       else if (record) docs.push(renderArticleDoc(site, record, this.entryOf(record)));
     }
-    const changed = await Promise.all(docs.map((doc) => this.store(doc)));
-    const topics = docs
-      .filter((doc, i) => changed[i] && scopeOfFeedPath(doc.path))
-      .map((doc) => absolute(site, doc.path));
+    const stored = await this.store(docs);
+    const topics = stored
+      .filter(({ doc, changed }) => changed && scopeOfFeedPath(doc.path))
+      .map(({ doc }) => absolute(site, doc.path));
     if (site.hubs.length > 0 && topics.length > 0) {
       // Not awaited by the publish: subscribers hear of it within seconds, the editor
       // does not wait for hubs (and their retries).
       this.ctx.waitUntil(notifyHubs(site.hubs, topics, this.notifyOptions()));
     }
-    return docs;
+    return stored;
   }
 
   private notifyOptions(): NotifyOptions {
@@ -528,19 +535,38 @@ export class Publisher extends DurableObject<Env> {
       language: doc.language,
       length: bytes.byteLength,
       status: doc.status,
-      build: buildFingerprint(this.site),
+      build: this.build,
     };
   }
 
-  /** Writes a document; true when its bytes changed. */
-  private async store(doc: RenderedDoc): Promise<boolean> {
-    const meta = await this.metaFor(doc);
-    const changed = this.docState.get(doc.path)?.etag !== meta.etag;
-    await withRetries(() => this.env.ARTICLES.put(docKey(doc.path), doc.body, { metadata: meta }));
-    const state = { etag: meta.etag, lastModified: meta.lastModified };
-    this.docState.set(doc.path, state);
-    await this.ctx.storage.put(`${DOC_STATE_PREFIX}${doc.path}`, state, CONCURRENT);
-    return changed;
+  /** Writes documents to KV, then their validators to storage in one batch. */
+  private async store(docs: RenderedDoc[]): Promise<StoredDoc[]> {
+    const stored = await Promise.all(
+      docs.map(async (doc) => {
+        const meta = await this.metaFor(doc);
+        await withRetries(() =>
+          this.env.ARTICLES.put(docKey(doc.path), doc.body, { metadata: meta }),
+        );
+        return { doc, meta, changed: this.docState.get(doc.path)?.etag !== meta.etag };
+      }),
+    );
+    const states: Record<string, { etag: string; lastModified: string }> = {};
+    for (const { doc, meta } of stored) {
+      const state = { etag: meta.etag, lastModified: meta.lastModified };
+      this.docState.set(doc.path, state);
+      states[`${DOC_STATE_PREFIX}${doc.path}`] = state;
+    }
+    await this.putAll(states);
+    return stored;
+  }
+
+  /** Durable Object storage takes at most 128 pairs per put. */
+  private async putAll(entries: Record<string, unknown>): Promise<void> {
+    const keys = Object.keys(entries);
+    for (let i = 0; i < keys.length; i += 128) {
+      const chunk = Object.fromEntries(keys.slice(i, i + 128).map((k) => [k, entries[k]]));
+      await this.ctx.storage.put(chunk, CONCURRENT);
+    }
   }
 }
 
@@ -550,9 +576,5 @@ export function scopeOfFeedPath(path: string): FeedScope | undefined {
     /^(?:\/(categories|authors)\/([a-z0-9-]+))?\/(feed\.xml|atom\.xml|feed\.json)$/.exec(path);
   if (!match) return undefined;
   if (!match[1]) return { kind: "site" };
-  const scope: FeedScope = {
-    kind: match[1] === "categories" ? "category" : "author",
-    slug: match[2] as string,
-  };
-  return feedPath(scope, "rss").startsWith(`/${match[1]}/`) ? scope : undefined;
+  return { kind: match[1] === "categories" ? "category" : "author", slug: match[2] as string };
 }
