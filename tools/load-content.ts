@@ -9,11 +9,12 @@
  *
  * Every file is validated first; one error anywhere stops the load before any write.
  */
+import "./offline-env.ts";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { unstable_dev } from "wrangler";
 import { type ContentArticle, readContent } from "./content/read-content.ts";
-import { offlineEnv, readSiteConfig } from "./wrangler-config.ts";
+import { readSiteConfig } from "./wrangler-config.ts";
 
 type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 
@@ -38,7 +39,6 @@ async function putAll(articles: ContentArticle[], fetchApi: Fetch): Promise<bool
 }
 
 async function main(): Promise<number> {
-  offlineEnv();
   const { values } = parseArgs({
     options: {
       check: { type: "boolean", default: false },

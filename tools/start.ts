@@ -5,9 +5,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { offlineEnv } from "./wrangler-config.ts";
-
-offlineEnv();
+import "./offline-env.ts";
 
 if (!existsSync(".dev.vars") || !/^ADMIN_TOKEN=/m.test(readFileSync(".dev.vars", "utf8"))) {
   const line = `ADMIN_TOKEN=${randomBytes(24).toString("hex")}\n`;
