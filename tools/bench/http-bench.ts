@@ -1,17 +1,20 @@
 /**
  * HTTP throughput and latency with autocannon, each target against the real Worker and
- * then against the baseline Worker answering the same status, Content-Type and number
- * of bytes.
+ * against the baseline Worker answering with the very response ours sent (status,
+ * headers, body; see baseline-worker.ts for why nothing less will do).
  *
  * Why a baseline in the same run: on a 2-core machine the load generator, Miniflare's
  * entry Worker and workerd share the CPU, so absolute req/s say as much about the machine
  * as about the Worker. The ratio ours/baseline is what our code costs over the cheapest
- * possible Worker serving the same bytes through the same stack.
+ * possible Worker serving the same bytes through the same stack. The two are measured in
+ * alternating rounds (ours, baseline, baseline, ours, …), so a slow moment of the machine
+ * falls on both, and the ratio reported is the median of the rounds' ratios.
  *
  * Requests carry no Accept-Encoding (autocannon sends none), so bodies are served
  * uncompressed, as they leave the Worker; in production Cloudflare's edge compresses.
  */
 import autocannon from "autocannon";
+import { median } from "./timing.ts";
 
 export interface Target {
   name: string;
@@ -29,11 +32,16 @@ export interface Probe {
   etag: string | null;
   /** The body itself: the baseline serves these exact bytes. */
   body: ArrayBuffer;
+  /** Every response header, in order: the baseline sends these exact headers. */
+  headers: [string, string][];
 }
 
 export interface LoadFigures {
-  /** Completed requests per second over the run. */
+  /** Completed requests per second over all rounds. */
   rps: number;
+  /** Requests per second of each round. */
+  roundRps: number[];
+  /** Median of the rounds' p50, and the worst round's p99 (ms). */
   p50: number;
   p99: number;
   completed: number;
@@ -51,13 +59,18 @@ export interface TargetResult {
   probe: Probe;
   ours: LoadFigures;
   baseline: LoadFigures;
-  /** ours.rps / baseline.rps. */
+  /** Median over rounds of ours/baseline req/s. */
   ratio: number;
+  /** Lowest and highest round ratio: the spread that the median smooths. */
+  ratioMin: number;
+  ratioMax: number;
 }
 
 export interface LoadOptions {
+  /** Seconds per round and side. */
   durationS: number;
   connections: number;
+  rounds: number;
 }
 
 /** One request, uncompressed, to learn what the baseline must imitate. */
@@ -70,6 +83,7 @@ export async function probe(url: string, headers: Record<string, string> = {}): 
     contentType: response.headers.get("Content-Type") ?? "",
     etag: response.headers.get("ETag"),
     body,
+    headers: [...response.headers],
   };
 }
 
@@ -103,13 +117,23 @@ async function warmUp(url: string, headers: Record<string, string>): Promise<voi
   await Promise.all(Array.from({ length: 10 }, lane));
 }
 
-async function load(
+interface Round {
+  rps: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  completed: number;
+  bytes: number;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+}
+
+async function round(
   url: string,
   headers: Record<string, string>,
-  expect: number,
   options: LoadOptions,
-): Promise<LoadFigures> {
-  await warmUp(url, { ...headers, "Accept-Encoding": "identity" });
+): Promise<Round> {
   const result = await autocannon({
     url,
     headers,
@@ -123,25 +147,60 @@ async function load(
   const completed = Object.values(statuses).reduce((a, b) => a + b, 0);
   return {
     rps: completed / result.duration,
+    seconds: result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     completed,
-    bytesPerResponse: completed ? result.throughput.total / completed : 0,
+    bytes: result.throughput.total,
     statuses,
-    unexpected: completed - (statuses[String(expect)] ?? 0),
     errors: result.errors,
     timeouts: result.timeouts,
   };
 }
 
-/** The baseline URL that answers like `probe` did, byte for byte in size. */
-function baselineUrl(base: string, p: Probe): string {
-  const query = new URLSearchParams({
-    bytes: String(p.bytes),
-    type: p.contentType,
-    status: String(p.status),
+function combine(rounds: Round[], expect: number): LoadFigures {
+  const statuses: Record<string, number> = {};
+  for (const r of rounds) {
+    for (const [code, n] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
+  }
+  const completed = rounds.reduce((n, r) => n + r.completed, 0);
+  const bytes = rounds.reduce((n, r) => n + r.bytes, 0);
+  return {
+    rps: completed / rounds.reduce((n, r) => n + r.seconds, 0),
+    roundRps: rounds.map((r) => r.rps),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: Math.max(...rounds.map((r) => r.p99)),
+    completed,
+    bytesPerResponse: completed ? bytes / completed : 0,
+    statuses,
+    unexpected: completed - (statuses[String(expect)] ?? 0),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    timeouts: rounds.reduce((n, r) => n + r.timeouts, 0),
+  };
+}
+
+let registered = 0;
+
+/** Gives the baseline Worker our response to repeat; returns the URL that answers it. */
+async function registerWithBaseline(baselineBase: string, p: Probe): Promise<string> {
+  const key = String(registered++);
+  const response = await fetch(`${baselineBase}/__response?key=${key}`, {
+    method: "PUT",
+    headers: {
+      "X-Bench-Status": String(p.status),
+      "X-Bench-Headers": encodeURIComponent(JSON.stringify(p.headers)),
+    },
+    body: p.body,
   });
-  return `${base}/?${query}`;
+  if (!response.ok) throw new Error(`baseline refused the response: HTTP ${response.status}`);
+  const url = `${baselineBase}/?key=${key}`;
+  const check = await probe(url);
+  if (check.status !== p.status || check.bytes !== p.bytes) {
+    throw new Error(
+      `baseline answers ${check.status} with ${check.bytes} bytes, ours ${p.status} with ${p.bytes}`,
+    );
+  }
+  return url;
 }
 
 export async function benchTarget(
@@ -155,15 +214,26 @@ export async function benchTarget(
   if (p.status !== target.expect) {
     throw new Error(`${target.name}: expected ${target.expect}, the probe got ${p.status}`);
   }
-  const ours = await load(url, target.headers, target.expect, options);
-  // The baseline serves the very bytes we served: what the local transport costs depends
-  // on the bytes, not only on their number (measured: a baseline of Arabic bytes ran 4–5×
-  // slower than one of "a" for the RSS and JSON media types, and no slower for Atom).
-  const register = await fetch(`${baselineBase}/__body?bytes=${p.bytes}`, {
-    method: "PUT",
-    body: p.body,
-  });
-  if (!register.ok) throw new Error(`baseline refused the body: HTTP ${register.status}`);
-  const baseline = await load(baselineUrl(baselineBase, p), {}, target.expect, options);
-  return { target, probe: p, ours, baseline, ratio: ours.rps / baseline.rps };
+  const baselineUrl = await registerWithBaseline(baselineBase, p);
+  await warmUp(url, { ...target.headers, "Accept-Encoding": "identity" });
+  await warmUp(baselineUrl, { "Accept-Encoding": "identity" });
+  const ours: Round[] = [];
+  const baseline: Round[] = [];
+  for (let i = 0; i < options.rounds; i++) {
+    // ABBA order: neither side always goes first, after the other has heated the machine.
+    const oursFirst = i % 2 === 0;
+    if (oursFirst) ours.push(await round(url, target.headers, options));
+    baseline.push(await round(baselineUrl, {}, options));
+    if (!oursFirst) ours.push(await round(url, target.headers, options));
+  }
+  const ratios = ours.map((r, i) => r.rps / (baseline[i] as Round).rps);
+  return {
+    target,
+    probe: p,
+    ours: combine(ours, target.expect),
+    baseline: combine(baseline, target.expect),
+    ratio: median(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+  };
 }

@@ -4,11 +4,12 @@
  * and the gzipped bundle size, for 1, 50 and 500 stored articles.
  *
  *   npm run bench
- *   BENCH_DURATION=30 BENCH_CONNECTIONS=50 npm run bench     # the 30 s soak
+ *   BENCH_SIZES=500 BENCH_DURATION=30 BENCH_ROUNDS=1 npm run bench   # the 30 s soak
  *
- * Settings (environment): BENCH_DURATION seconds per HTTP run (5), BENCH_CONNECTIONS
- * (50), BENCH_SIZES stored-article counts (1,50,500), BENCH_LOAD_CONCURRENCY PUTs in
- * flight while loading (4). Everything listens on 127.0.0.1 and lives in a temporary
+ * Settings (environment): BENCH_DURATION seconds per HTTP run (2), BENCH_ROUNDS runs per
+ * side and target, ours and baseline alternating (6), BENCH_CONNECTIONS (50),
+ * BENCH_SIZES stored-article counts (1,50,500), BENCH_LOAD_CONCURRENCY PUTs in flight
+ * while loading (4). Everything listens on 127.0.0.1 and lives in a temporary
  * folder that is removed at the end.
  *
  * Sizes are loaded incrementally into one store (1, then 49 more, then 450 more)
@@ -24,6 +25,7 @@ import { join } from "node:path";
 import { readSiteConfig } from "../wrangler-config.ts";
 import { benchArticle, benchArticles } from "./articles.ts";
 import { type Build, buildWorker, writeBaselineConfig } from "./bundle.ts";
+import { docKeysOf, measureHandlerCpu, type StoredDoc } from "./handler-cpu.ts";
 import { benchTarget, probe, targets } from "./http-bench.ts";
 import { countReads } from "./kv-reads.ts";
 import { describeMachine } from "./machine.ts";
@@ -31,6 +33,7 @@ import { BENCH_TMP } from "./offline.ts";
 import { benchRender } from "./render-bench.ts";
 import {
   type BenchReport,
+  cpuText,
   httpText,
   machineText,
   readsText,
@@ -51,7 +54,8 @@ function setting(name: string, fallback: number): number {
 }
 
 const CONFIG = "wrangler.toml";
-const DURATION_S = setting("BENCH_DURATION", 5);
+const DURATION_S = setting("BENCH_DURATION", 2);
+const ROUNDS = Math.round(setting("BENCH_ROUNDS", 6));
 const CONNECTIONS = setting("BENCH_CONNECTIONS", 50);
 const LOAD_CONCURRENCY = setting("BENCH_LOAD_CONCURRENCY", 4);
 const SIZES = [
@@ -62,6 +66,14 @@ const SIZES = [
       .filter((n) => Number.isInteger(n) && n > 0),
   ),
 ].sort((a, b) => a - b);
+
+/** The site settings of wrangler.toml, as the handler sees them in workerd. */
+const VARS = Object.fromEntries(
+  Object.entries(readWranglerToml(CONFIG).vars ?? {}).map(([k, v]) => [k, String(v)]),
+);
+
+/** Per route and case: 0.2 s warm-up, then five rounds of 0.1 s. */
+const CPU_TIMING: TimingOptions = { warmupMs: 200, roundMs: 100, rounds: 5 };
 
 /** ~1.4 s per case: enough rounds for a stable median, few enough to stay in budget. */
 const RENDER_TIMING: TimingOptions = { warmupMs: 300, roundMs: 150, rounds: 7 };
@@ -107,6 +119,7 @@ async function benchSize(
     stored,
     load: { loaded: 0, failures: [], ms: 0 },
     http: [],
+    cpu: [],
     reads: [],
     problems: [],
   };
@@ -136,7 +149,8 @@ async function benchSize(
     feedEtag = (await probe(`${real.base}/feed.xml`)).etag;
     if (!feedEtag) throw new Error("GET /feed.xml sent no ETag");
     console.log(
-      `HTTP: ${DURATION_S} s per run, ${CONNECTIONS} connections, ours then baseline per target\n`,
+      `HTTP: ${CONNECTIONS} connections, ${ROUNDS} run(s) of ${DURATION_S} s per side and target, ` +
+        "ours and baseline alternating\n",
     );
     for (const target of targets(slug, feedEtag)) {
       try {
@@ -144,6 +158,7 @@ async function benchSize(
           await benchTarget(target, real.base, baseline.base, {
             durationS: DURATION_S,
             connections: CONNECTIONS,
+            rounds: ROUNDS,
           }),
         );
       } catch (error) {
@@ -151,6 +166,15 @@ async function benchSize(
       }
     }
     console.log(httpText(run.http));
+
+    const cpuTargets = targets(slug, feedEtag);
+    const docs = await real.readKv("ARTICLES", docKeysOf(cpuTargets));
+    run.cpu = await measureHandlerCpu(VARS, docs as Map<string, StoredDoc>, cpuTargets, CPU_TIMING);
+    console.log(
+      "\nCPU per request of the read handler (src/worker/routes/read.ts in Node's V8, " +
+        "documents copied from the store; handler-cpu.ts):\n",
+    );
+    console.log(cpuText(run.cpu));
   } catch (error) {
     run.problems.push((error as Error).message);
   } finally {
@@ -201,7 +225,12 @@ async function main(): Promise<number> {
 
   const report: BenchReport = {
     machine,
-    settings: { durationS: DURATION_S, connections: CONNECTIONS, feedSize: site.feedSize },
+    settings: {
+      durationS: DURATION_S,
+      rounds: ROUNDS,
+      connections: CONNECTIONS,
+      feedSize: site.feedSize,
+    },
     bundle: bundles.real.size,
     render: new Map(),
     sizes: [],

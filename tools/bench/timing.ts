@@ -89,3 +89,34 @@ export function compare<K extends string>(
   if (sink === 0.5) console.log("unreachable"); // keeps `sink` observably live
   return out;
 }
+
+/**
+ * The same for an async function, one call after another (never overlapping), for code
+ * whose real shape is a promise, such as a request handler. Rounds are not interleaved
+ * across cases here: each case is timed on its own.
+ */
+export async function timeAsync(
+  fn: () => Promise<unknown>,
+  options: TimingOptions,
+): Promise<Timing> {
+  let calls = 0;
+  const start = performance.now();
+  while (performance.now() - start < options.warmupMs) {
+    consume(await fn());
+    calls++;
+  }
+  const estimate = (performance.now() - start) / calls;
+  const iterations = Math.max(3, Math.round(options.roundMs / estimate));
+  const samples: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const began = performance.now();
+    for (let i = 0; i < iterations; i++) consume(await fn());
+    samples.push((performance.now() - began) / iterations);
+  }
+  return {
+    msPerOp: median(samples),
+    minMs: Math.min(...samples),
+    maxMs: Math.max(...samples),
+    iterations,
+  };
+}

@@ -23,6 +23,11 @@ import type { BenchArticle } from "./articles.ts";
 export interface RunningWorker {
   /** http://127.0.0.1:<port> */
   base: string;
+  /** Values and metadata of the given keys of a KV binding, read from outside the Worker. */
+  readKv(
+    binding: string,
+    keys: string[],
+  ): Promise<Map<string, { value: ArrayBuffer; metadata: unknown }>>;
   stop(): Promise<void>;
 }
 
@@ -92,7 +97,19 @@ export async function startWorker(options: {
     await mf.dispose();
     throw new Error(`Miniflare listened on ${url.hostname}, expected loopback only`);
   }
-  return { base: url.origin, stop: () => mf.dispose() };
+  return {
+    base: url.origin,
+    async readKv(binding, keys) {
+      const kv = await mf.getKVNamespace(binding);
+      const entries = new Map<string, { value: ArrayBuffer; metadata: unknown }>();
+      for (const key of keys) {
+        const { value, metadata } = await kv.getWithMetadata(key, "arrayBuffer");
+        if (value !== null) entries.set(key, { value, metadata });
+      }
+      return entries;
+    },
+    stop: () => mf.dispose(),
+  };
 }
 
 export interface LoadResult {
