@@ -37,6 +37,22 @@ describe.each(PATHS)("%s", (path) => {
     expect(res.headers.get("Content-Type")).toBeNull();
   });
 
+  it("keeps on a 304 exactly the headers RFC 9110 §15.4.5 names that the 200 sent, with the same values", async () => {
+    const full = await request(path);
+    const res = await request(path, {
+      headers: { "If-None-Match": full.headers.get("ETag") ?? "" },
+    });
+    expect(res.status).toBe(304);
+    const kept = ["cache-control", "content-location", "date", "etag", "expires", "vary"];
+    // Last-Modified and Link are not required, but let a cache refresh what it stored.
+    kept.push("last-modified", "link");
+    const expected = [...full.headers].filter(([name]) => kept.includes(name));
+    expect([...res.headers]).toEqual(expected);
+    expect(expected.map(([name]) => name)).toEqual(
+      expect.arrayContaining(["cache-control", "etag", "last-modified"]),
+    );
+  });
+
   it("answers 200 for a non-matching ETag, and 304 for a list that contains it, a weak form of it, or *", async () => {
     const { etag } = await validators(path);
     expect((await request(path, { headers: { "If-None-Match": '"nope"' } })).status).toBe(200);

@@ -36,7 +36,7 @@ export function isNotModified(request: Headers, etag: string, lastModifiedMs: nu
 }
 
 /** Headers a 304 keeps (§15.4.5): those a 200 would send among these. */
-const KEPT_ON_304 = [
+const KEPT_ON_304 = new Set([
   "cache-control",
   "content-location",
   "date",
@@ -45,13 +45,19 @@ const KEPT_ON_304 = [
   "vary",
   "last-modified",
   "link",
-];
+]);
 
-export function notModifiedResponse(full: Headers): Response {
-  const headers = new Headers();
-  for (const name of KEPT_ON_304) {
-    const value = full.get(name);
-    if (value !== null) headers.set(name, value);
+/**
+ * The 304 for a response that would have carried `full`. Headers are a plain record, not
+ * a Headers object: in workerd every Headers call crosses into native code, and the
+ * hottest answer of all (a partner's poll of an unchanged feed) need not build one
+ * Headers only to filter it into another. (Measured against the baseline, 304s went from
+ * 0.80–0.89 to 0.87–1.13 of its req/s, within this machine's noise.)
+ */
+export function notModifiedResponse(full: Record<string, string>): Response {
+  const headers: Record<string, string> = {};
+  for (const name in full) {
+    if (KEPT_ON_304.has(name.toLowerCase())) headers[name] = full[name] as string;
   }
   return new Response(null, { status: 304, headers });
 }

@@ -87,24 +87,25 @@ async function serve(c: Context<AppEnv>, path: string): Promise<Response> {
   const browserView = isXmlFeed(path) && wantsBrowserView(c.req.raw.headers);
   // Same bytes, labelled as plain XML: a distinct representation, so a distinct tag.
   const etag = browserView ? `${meta.etag.slice(0, -1)}-xml"` : meta.etag;
-  const headers = new Headers({
+  // A plain record, turned into Headers once by the Response (see notModifiedResponse).
+  const headers: Record<string, string> = {
     "Content-Type": browserView ? BROWSER_XML_TYPE : meta.contentType,
     "Content-Language": meta.language,
     ETag: etag,
     "Last-Modified": new Date(Date.parse(meta.lastModified)).toUTCString(),
     "Cache-Control": isFeed ? FEED_CACHE_CONTROL : PAGE_CACHE_CONTROL,
     "X-Content-Type-Options": "nosniff",
-  });
+  };
   if (isFeed) {
     // WebSub discovery (W3C WebSub §4) also works from HTTP headers.
     const links = [
       `<${absolute(site, path)}>; rel="self"`,
       ...site.hubs.map((hub) => `<${hub}>; rel="hub"`),
     ];
-    headers.set("Link", links.join(", "));
-    headers.set("Access-Control-Allow-Origin", "*");
+    headers.Link = links.join(", ");
+    headers["Access-Control-Allow-Origin"] = "*";
   }
-  if (isXmlFeed(path)) headers.set("Vary", "Accept");
+  if (isXmlFeed(path)) headers.Vary = "Accept";
   if (
     meta.status === 200 &&
     isNotModified(c.req.raw.headers, etag, Date.parse(meta.lastModified))
