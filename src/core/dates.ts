@@ -88,7 +88,7 @@ export function isoFromEpochMs(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }
 
-/** IMF-fixdate for HTTP Last-Modified (RFC 9110 §5.6.7). */
-export function formatHttpDate(iso: string): string {
-  return new Date(toEpochMs(iso)).toUTCString();
+/** IMF-fixdate for HTTP Last-Modified (RFC 9110 §5.6.7), from milliseconds since the epoch. */
+export function formatHttpDate(ms: number): string {
+  return new Date(ms).toUTCString();
 }

@@ -3,6 +3,7 @@
  * its content last changed, answered with validators and 304s per RFC 9110.
  */
 import { type Context, Hono } from "hono";
+import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
 import { absolute } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
@@ -87,12 +88,13 @@ async function serve(c: Context<AppEnv>, path: string): Promise<Response> {
   const browserView = isXmlFeed(path) && wantsBrowserView(c.req.raw.headers);
   // Same bytes, labelled as plain XML: a distinct representation, so a distinct tag.
   const etag = browserView ? `${meta.etag.slice(0, -1)}-xml"` : meta.etag;
+  const lastModifiedMs = toEpochMs(meta.lastModified);
   // A plain record, turned into Headers once by the Response (see notModifiedResponse).
   const headers: Record<string, string> = {
     "Content-Type": browserView ? BROWSER_XML_TYPE : meta.contentType,
     "Content-Language": meta.language,
     ETag: etag,
-    "Last-Modified": new Date(Date.parse(meta.lastModified)).toUTCString(),
+    "Last-Modified": formatHttpDate(lastModifiedMs),
     "Cache-Control": isFeed ? FEED_CACHE_CONTROL : PAGE_CACHE_CONTROL,
     "X-Content-Type-Options": "nosniff",
   };
@@ -106,10 +108,7 @@ async function serve(c: Context<AppEnv>, path: string): Promise<Response> {
     headers["Access-Control-Allow-Origin"] = "*";
   }
   if (isXmlFeed(path)) headers.Vary = "Accept";
-  if (
-    meta.status === 200 &&
-    isNotModified(c.req.raw.headers, etag, Date.parse(meta.lastModified))
-  ) {
+  if (meta.status === 200 && isNotModified(c.req.raw.headers, etag, lastModifiedMs)) {
     return notModifiedResponse(headers);
   }
   return new Response(c.req.method === "HEAD" ? null : doc.body, { status: meta.status, headers });
