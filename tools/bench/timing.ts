@@ -61,6 +61,23 @@ function runTimes(fn: () => unknown, times: number): number {
   return (performance.now() - start) / times;
 }
 
+/**
+ * Calls per round for a function that took `estimateMs` per call while warming up. A
+ * fixed call count per round (not a deadline) keeps performance.now() out of the loop.
+ */
+function callsPerRound(estimateMs: number, options: TimingOptions): number {
+  return Math.max(3, Math.round(options.roundMs / estimateMs));
+}
+
+function summarise(samples: number[], iterations: number): Timing {
+  return {
+    msPerOp: median(samples),
+    minMs: Math.min(...samples),
+    maxMs: Math.max(...samples),
+    iterations,
+  };
+}
+
 /** Times every case; rounds are interleaved across cases (see the module comment). */
 export function compare<K extends string>(
   cases: Record<K, () => unknown>,
@@ -69,23 +86,14 @@ export function compare<K extends string>(
   const names = Object.keys(cases) as K[];
   const iterations = {} as Record<K, number>;
   for (const name of names) {
-    const estimate = runFor(cases[name], options.warmupMs);
-    // A fixed call count per round (not a deadline) keeps performance.now() out of the loop.
-    iterations[name] = Math.max(3, Math.round(options.roundMs / estimate));
+    iterations[name] = callsPerRound(runFor(cases[name], options.warmupMs), options);
   }
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < options.rounds; round++) {
     for (const name of names) samples[name].push(runTimes(cases[name], iterations[name]));
   }
   const out = {} as Record<K, Timing>;
-  for (const name of names) {
-    out[name] = {
-      msPerOp: median(samples[name]),
-      minMs: Math.min(...samples[name]),
-      maxMs: Math.max(...samples[name]),
-      iterations: iterations[name],
-    };
-  }
+  for (const name of names) out[name] = summarise(samples[name], iterations[name]);
   if (sink === 0.5) console.log("unreachable"); // keeps `sink` observably live
   return out;
 }
@@ -105,18 +113,12 @@ export async function timeAsync(
     consume(await fn());
     calls++;
   }
-  const estimate = (performance.now() - start) / calls;
-  const iterations = Math.max(3, Math.round(options.roundMs / estimate));
+  const iterations = callsPerRound((performance.now() - start) / calls, options);
   const samples: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
     const began = performance.now();
     for (let i = 0; i < iterations; i++) consume(await fn());
     samples.push((performance.now() - began) / iterations);
   }
-  return {
-    msPerOp: median(samples),
-    minMs: Math.min(...samples),
-    maxMs: Math.max(...samples),
-    iterations,
-  };
+  return summarise(samples, iterations);
 }
