@@ -28,7 +28,6 @@ export interface Probe {
   status: number;
   /** Body size in bytes (identity encoding). */
   bytes: number;
-  contentType: string;
   etag: string | null;
   /** The body itself: the baseline serves these exact bytes. */
   body: ArrayBuffer;
@@ -39,14 +38,10 @@ export interface Probe {
 export interface LoadFigures {
   /** Completed requests per second over all rounds. */
   rps: number;
-  /** Requests per second of each round. */
-  roundRps: number[];
   /** Median of the rounds' p50, and the worst round's p99 (ms). */
   p50: number;
   p99: number;
   completed: number;
-  /** Bytes read per response, headers included (a check that sizes really match). */
-  bytesPerResponse: number;
   statuses: Record<string, number>;
   /** Responses whose status was not the expected one. */
   unexpected: number;
@@ -80,7 +75,6 @@ export async function probe(url: string, headers: Record<string, string> = {}): 
   return {
     status: response.status,
     bytes: body.byteLength,
-    contentType: response.headers.get("Content-Type") ?? "",
     etag: response.headers.get("ETag"),
     body,
     headers: [...response.headers],
@@ -123,7 +117,6 @@ interface Round {
   p50: number;
   p99: number;
   completed: number;
-  bytes: number;
   statuses: Record<string, number>;
   errors: number;
   timeouts: number;
@@ -151,7 +144,6 @@ async function round(
     p50: result.latency.p50,
     p99: result.latency.p99,
     completed,
-    bytes: result.throughput.total,
     statuses,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -164,14 +156,11 @@ function combine(rounds: Round[], expect: number): LoadFigures {
     for (const [code, n] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
   }
   const completed = rounds.reduce((n, r) => n + r.completed, 0);
-  const bytes = rounds.reduce((n, r) => n + r.bytes, 0);
   return {
     rps: completed / rounds.reduce((n, r) => n + r.seconds, 0),
-    roundRps: rounds.map((r) => r.rps),
     p50: median(rounds.map((r) => r.p50)),
     p99: Math.max(...rounds.map((r) => r.p99)),
     completed,
-    bytesPerResponse: completed ? bytes / completed : 0,
     statuses,
     unexpected: completed - (statuses[String(expect)] ?? 0),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
