@@ -9,8 +9,9 @@ import { isIsoDateTimeWithZone } from "./dates.ts";
 import { isWellFormedLanguageTag } from "./language.ts";
 import { findXmlForbidden, normalizeText } from "./text.ts";
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const SLUG_MAX = 100;
+import { SLUG_MAX, SLUG_PATTERN } from "./urls.ts";
+
+export { SLUG_MAX, SLUG_PATTERN };
 
 /** Limits are documented in the README (API section). */
 export const LIMITS = {

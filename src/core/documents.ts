@@ -12,6 +12,7 @@ import type { StoredArticle } from "./stored-article.ts";
 import {
   archivePath,
   articlePath,
+  FEED_FORMATS,
   FEED_MEDIA_TYPES,
   type FeedFormat,
   type FeedScope,
@@ -33,13 +34,11 @@ export interface RenderedDoc {
   updated: string;
 }
 
-const FORMATS: FeedFormat[] = ["rss", "atom", "json"];
-
 /** Browsers render RSS and Atom through this stylesheet (a static asset). */
 export const FEED_STYLESHEET = "/feed.xsl";
 
 function renderFormats(doc: FeedDocument, path: (format: FeedFormat) => string): RenderedDoc[] {
-  return FORMATS.map((format) => ({
+  return FEED_FORMATS.map((format) => ({
     path: path(format),
     body: RENDERERS[format](doc),
     contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,

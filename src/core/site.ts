@@ -4,6 +4,7 @@
  * the variable's name instead of producing a broken feed.
  */
 import { isWellFormedLanguageTag } from "./language.ts";
+import { ITEM_MAX_BYTES, KV_VALUE_MAX_BYTES, MAX_ARCHIVE_PAGE_SIZE } from "./publishing/limits.ts";
 
 export interface SiteConfig {
   /** Absolute base URL without a trailing slash, e.g. `https://feeds.example.com`. */
@@ -16,6 +17,8 @@ export interface SiteConfig {
   feedSize: number;
   /** Items per fixed-boundary archive page (RFC 5005). */
   archivePageSize: number;
+  /** Largest subscription feed, in bytes: a feed holds the newest items that fit. */
+  feedMaxBytes: number;
   /** WebSub hubs notified on every change. */
   hubs: string[];
   /** How long a deleted article stays announced as a tombstone, in days. */
@@ -82,10 +85,41 @@ export function parseSiteConfig(vars: Vars): SiteConfig {
     language,
     copyright: text(vars, "SITE_COPYRIGHT", ""),
     feedSize: integer(vars, "FEED_SIZE", 50, 1, 500),
-    archivePageSize: integer(vars, "ARCHIVE_PAGE_SIZE", 50, 1, 500),
+    // Fixed pages of at most 50 items of at most ITEM_MAX_BYTES each stay under KV's
+    // value limit whatever is published (see publishing/limits.ts).
+    archivePageSize: integer(vars, "ARCHIVE_PAGE_SIZE", 50, 1, MAX_ARCHIVE_PAGE_SIZE),
+    // At least two of the largest items, so the newest article always fits.
+    feedMaxBytes: integer(
+      vars,
+      "FEED_MAX_BYTES",
+      1024 * 1024,
+      2 * ITEM_MAX_BYTES,
+      KV_VALUE_MAX_BYTES - 64 * 1024,
+    ),
     hubs,
     tombstoneDays: integer(vars, "TOMBSTONE_DAYS", 30, 0, 3650),
     ...(icon ? { icon: absoluteUrl("SITE_ICON", icon) } : {}),
     ...(logo ? { logo: absoluteUrl("SITE_LOGO", logo) } : {}),
+  };
+}
+
+/** Every setting of a deployment: the site, and how the Worker and the writer behave. */
+export interface Settings {
+  site: SiteConfig;
+  /** How long an isolate may answer from its memory (DOC_MEMORY_TTL_MS; 0 = never). */
+  memoryTtlMs: number;
+  /** First WebSub retry delay (WEBSUB_RETRY_MS). */
+  websubRetryMs: number;
+}
+
+/**
+ * The one reader of the configuration, for the Worker, the Publisher and the tools: a
+ * wrong value throws a ConfigError naming the variable, the value and what is accepted.
+ */
+export function parseSettings(vars: Vars): Settings {
+  return {
+    site: parseSiteConfig(vars),
+    memoryTtlMs: integer(vars, "DOC_MEMORY_TTL_MS", 1000, 0, 60_000),
+    websubRetryMs: integer(vars, "WEBSUB_RETRY_MS", 1000, 1, 600_000),
   };
 }

@@ -1,11 +1,18 @@
 /**
- * Every public URL the publisher emits, in one place, so feeds, pages, links and the
- * KV key scheme agree. Paths are ASCII: slugs are ASCII by schema, and anything else is
+ * The path grammar: every public path the publisher serves is built and parsed here,
+ * and nowhere else, so feeds, pages, links, routes, on-demand renders and the KV key
+ * scheme agree. Paths are ASCII: slugs are ASCII by schema, and anything else is
  * percent-encoded, because raw Arabic letters in <link>/<guid> are validator errors.
+ *
+ * Parsing is strict: a path is public only if building its parsed form gives the same
+ * string back, so `/archive/01/feed.xml`, upper-case slugs or over-long segments are not
+ * documents (they answer 404 without reaching storage or the writer).
  */
 import type { SiteConfig } from "./site.ts";
 
-export type FeedFormat = "rss" | "atom" | "json";
+/** The feed formats, in the order documents list them. The one list of formats. */
+export const FEED_FORMATS = ["rss", "atom", "json"] as const;
+export type FeedFormat = (typeof FEED_FORMATS)[number];
 
 export const FEED_FILES: Record<FeedFormat, string> = {
   rss: "feed.xml",
@@ -19,11 +26,28 @@ export const FEED_MEDIA_TYPES: Record<FeedFormat, string> = {
   json: "application/feed+json",
 };
 
-/** Which feed: the whole site, one category or one author, or an archive page of it. */
+/** Which feed: the whole site, one category or one author. */
 export type FeedScope =
   | { kind: "site" }
   | { kind: "category"; slug: string }
   | { kind: "author"; slug: string };
+
+/** A public document, as the path grammar names it. */
+export type PublicDoc =
+  | { kind: "home" }
+  | { kind: "feed"; scope: FeedScope; format: FeedFormat }
+  | { kind: "archive"; page: number; format: FeedFormat }
+  | { kind: "article"; slug: string };
+
+/** Slugs of articles, categories and authors (the article schema enforces the same). */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const SLUG_MAX = 100;
+/** Archive page numbers beyond this are not documents (a billion pages of articles). */
+const MAX_ARCHIVE_PAGE = 1_000_000_000;
+
+export const SITE: FeedScope = { kind: "site" };
+
+export const isSlug = (s: string): boolean => s.length <= SLUG_MAX && SLUG_PATTERN.test(s);
 
 /** Folder a scope's feeds live under ("" for the site). */
 export function scopePath(scope: FeedScope): string {
@@ -48,6 +72,56 @@ export function archivePath(page: number, format: FeedFormat): string {
 
 export function articlePath(slug: string): string {
   return `/articles/${encodeURIComponent(slug)}`;
+}
+
+export function pathOf(doc: PublicDoc): string {
+  switch (doc.kind) {
+    case "home":
+      return "/";
+    case "feed":
+      return feedPath(doc.scope, doc.format);
+    case "archive":
+      return archivePath(doc.page, doc.format);
+    case "article":
+      return articlePath(doc.slug);
+  }
+}
+
+const FORMAT_OF_FILE = new Map<string, FeedFormat>(
+  FEED_FORMATS.map((format) => [FEED_FILES[format], format]),
+);
+
+/** The public document at `path`, or undefined if nothing can live there. */
+export function parsePath(path: string): PublicDoc | undefined {
+  // Longest public path: /categories/<100>/feed.json; anything longer is not ours.
+  if (path.length > 160) return undefined;
+  const doc = parseSegments(path.split("/"));
+  return doc && pathOf(doc) === path ? doc : undefined;
+}
+
+function parseSegments(parts: string[]): PublicDoc | undefined {
+  // parts[0] is the empty string before the leading slash.
+  if (parts[0] !== "") return undefined;
+  if (parts.length === 2 && parts[1] === "") return { kind: "home" };
+  const format = FORMAT_OF_FILE.get(parts[parts.length - 1] as string);
+  const [, first, second] = parts;
+  if (parts.length === 2) return format ? { kind: "feed", scope: SITE, format } : undefined;
+  if (parts.length === 3 && first === "articles" && !format) {
+    return isSlug(second as string) ? { kind: "article", slug: second as string } : undefined;
+  }
+  if (parts.length !== 4 || !format || second === undefined) return undefined;
+  if (first === "categories" || first === "authors") {
+    if (!isSlug(second)) return undefined;
+    const kind = first === "categories" ? "category" : "author";
+    return { kind: "feed", scope: { kind, slug: second }, format };
+  }
+  if (first === "archive") {
+    const page = Number(second);
+    return Number.isInteger(page) && page >= 1 && page <= MAX_ARCHIVE_PAGE
+      ? { kind: "archive", page, format }
+      : undefined;
+  }
+  return undefined;
 }
 
 export function absolute(site: SiteConfig, path: string): string {

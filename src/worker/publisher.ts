@@ -1,70 +1,59 @@
 /**
- * The Publisher: one Durable Object instance ("main") that is the only writer.
+ * The Publisher: one Durable Object instance ("main"), the only writer.
  *
  * KV has no transactions and is eventually consistent, so two Workers publishing at the
  * same moment could each read the old feed and write it back without the other's
- * article. Every change therefore goes through this object, which
- *   1. orders changes (one at a time, in arrival order) and applies each to memory only,
- *      queueing its writes, so a change takes microseconds once the catalogue is loaded;
- *   2. keeps the catalogue (order, sequence numbers, tombstones) in its own strongly
- *      consistent storage;
- *   3. group-commits: one commit writes every queued article record to KV, then the
- *      catalogue, then re-renders only the documents the changes touched. Changes that
- *      arrive during a commit share the next one, so 50 simultaneous publishes cost a
- *      few rebuilds, not 50 (KV allows one write per second per key);
- *   4. answers a change only after its commit, so a feed read that follows in the same
+ * article. Every change goes through this object, which
+ *   1. orders changes (one at a time) and applies each by the pure rules of
+ *      core/publishing/changes.ts, after checking that it can be published at all
+ *      (core/publishing/prepare.ts): a change that cannot is refused and queues nothing;
+ *   2. group-commits (core/publishing/group-commit.ts): one commit writes every queued
+ *      record to KV, then the catalogue to SQLite (store/catalog-sql.ts), then renders
+ *      the targets the changes made dirty (core/publishing/kinds.ts) and stores them;
+ *   3. answers a change only after its commit, so a feed read that follows in the same
  *      location shows it.
+ * A record or document that cannot be read, rendered or stored is logged under its key
+ * and left out; it never fails another article's publish.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Article } from "../core/article.ts";
-import {
-  byNewest,
-  type CatalogEntry,
-  catalogEntryOf,
-  scopeLabel,
-  selectLive,
-  selectTombstones,
-} from "../core/catalog.ts";
+import type { Article, FieldError } from "../core/article.ts";
+import type { CatalogEntry } from "../core/catalog.ts";
 import { isoFromEpochMs } from "../core/dates.ts";
+import { type RenderedDoc, strongEtag } from "../core/documents.ts";
+import { applyPublish, applyRemove, type PublishStatus } from "../core/publishing/changes.ts";
+import { type DocMeta, docMetaOf } from "../core/publishing/doc-meta.ts";
+import { GroupCommit, SerialQueue } from "../core/publishing/group-commit.ts";
 import {
-  buildFingerprint,
-  type RenderedDoc,
-  renderArchivePage,
-  renderArticleDoc,
-  renderGoneDoc,
-  renderHomeDoc,
-  renderScopeFeeds,
-  strongEtag,
-} from "../core/documents.ts";
-import { type ArchiveLayout, openPage, pageOfSeq, seqInPage } from "../core/feeds/archive.ts";
-import { type FeedEntry, toFeedEntry } from "../core/feeds/feed-document.ts";
-import { renderBodyHtml } from "../core/html.ts";
-import { parseSiteConfig, type SiteConfig } from "../core/site.ts";
-import { decodeStoredArticle, SCHEMA_VERSION, type StoredArticle } from "../core/stored-article.ts";
-import { absolute, articlePath, type FeedScope } from "../core/urls.ts";
+  type KindContext,
+  type Prepared,
+  planTarget,
+  targetExists,
+  targetOfDoc,
+  targetsDirtiedBy,
+} from "../core/publishing/kinds.ts";
+import { documentLimitProblem } from "../core/publishing/limits.ts";
+import { PendingChanges } from "../core/publishing/pending.ts";
+import { prepareRecord, publishProblems } from "../core/publishing/prepare.ts";
+import { type Target, targetKey } from "../core/publishing/targets.ts";
+import { nextValidators, type Validators } from "../core/publishing/validators.ts";
+import type { StoredArticle } from "../core/stored-article.ts";
+import { absolute, parsePath } from "../core/urls.ts";
 import type { Env } from "./env.ts";
-import { articleKey, type DocMeta, docKey } from "./store/keys.ts";
-import { DEFAULT_NOTIFY, type NotifyOptions, notifyHubs } from "./websub.ts";
+import { siteOf } from "./site-config.ts";
+import { SqlCatalog } from "./store/catalog-sql.ts";
+import { docKey } from "./store/keys.ts";
+import { RecordStore } from "./store/records.ts";
+import { withRetries } from "./store/retry.ts";
+import { DEFAULT_NOTIFY, notifyHubs } from "./websub.ts";
 
-const CATALOG_PREFIX = "catalog:";
-const DOC_STATE_PREFIX = "docstate:";
-const SEQ_KEY = "seq";
+/** How soon documents whose write failed are tried again (by the alarm). */
+const RETRY_DOCUMENTS_MS = 5_000;
 
-/**
- * Changes are ordered by this object's own queue (serially), not by the runtime's input
- * gate, so storage calls let other requests in while they run: that is what lets
- * publishes arriving during a rebuild join the next one.
- */
-const CONCURRENT = { allowConcurrency: true } as const;
+export type PublishResult =
+  | { status: PublishStatus; record: StoredArticle }
+  | { status: "refused"; errors: FieldError[] };
 
-export type PublishStatus = "created" | "updated" | "unchanged";
-
-export interface PublishResult {
-  status: PublishStatus;
-  record: StoredArticle;
-}
-
-/** A document as written by a rebuild: its bytes' metadata, and whether they changed. */
+/** A document as a rebuild stored it: its metadata, and whether its bytes changed. */
 interface StoredDoc {
   doc: RenderedDoc;
   meta: DocMeta;
@@ -77,235 +66,73 @@ export interface ServedDoc {
   meta: DocMeta;
 }
 
-/** What a change touches, accumulated until the next rebuild. */
-class DirtySet {
-  slugs = new Set<string>();
-  categories = new Set<string>();
-  authors = new Set<string>();
-  archivePages = new Set<number>();
-  site = false;
-
-  add(entry: CatalogEntry | undefined, pageSize: number): void {
-    if (!entry) return;
-    this.site = true;
-    this.slugs.add(entry.slug);
-    this.archivePages.add(pageOfSeq(entry.seq, pageSize));
-    for (const c of entry.categories) this.categories.add(c.slug);
-    for (const a of entry.authors) this.authors.add(a.slug);
-  }
-
-  merge(other: DirtySet): void {
-    this.site ||= other.site;
-    for (const slug of other.slugs) this.slugs.add(slug);
-    for (const slug of other.categories) this.categories.add(slug);
-    for (const slug of other.authors) this.authors.add(slug);
-    for (const page of other.archivePages) this.archivePages.add(page);
-  }
-
-  get empty(): boolean {
-    return (
-      !this.site &&
-      this.slugs.size === 0 &&
-      this.categories.size === 0 &&
-      this.authors.size === 0 &&
-      this.archivePages.size === 0
-    );
-  }
-}
-
-/**
- * KV refuses more than one write per second to the same key (and can fail transiently);
- * group commit makes that rare, and a short backoff covers the rest.
- */
-async function withRetries<T>(write: () => Promise<T>, attempts = 3, delayMs = 1100): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
-    }
-  }
-}
-
-/** Writes that changes queue for the next commit. */
-class PendingWrites {
-  /** Article records to put (or, null, to delete). */
-  records = new Map<string, StoredArticle | null>();
-  catalog = new Map<string, CatalogEntry>();
-  seq: number | undefined;
-}
-
-/** Stable JSON for comparing articles (key order of the input does not matter). */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
+const encoder = new TextEncoder();
 
 export class Publisher extends DurableObject<Env> {
-  private catalogLoad?: Promise<Map<string, CatalogEntry>>;
+  private catalog!: SqlCatalog;
+  private readonly records: RecordStore;
+  /** Rendered bodies per record version; records leave with the record cache. */
+  private readonly prepared = new WeakMap<StoredArticle, Prepared>();
+  private readonly changes = new SerialQueue();
+  private readonly commits = new GroupCommit(() => this.commit());
+  private pending = new PendingChanges();
+  /** The changes of the commit under way, until the catalogue holds them. */
+  private committing: PendingChanges | undefined;
+  private nextSeq: number | undefined;
   /** Rebuilds run since this instance started (see stats()). */
   private rebuilds = 0;
-  /** Records this instance wrote or read: KV reads elsewhere may lag, memory does not. */
-  private records = new Map<string, StoredArticle>();
-  private entries = new WeakMap<StoredArticle, FeedEntry>();
-  private docState = new Map<string, { etag: string; lastModified: string }>();
-  private mutations: Promise<unknown> = Promise.resolve();
-  private dirty = new DirtySet();
-  private pendingWrites = new PendingWrites();
-  private running: Promise<StoredDoc[]> | undefined;
-  private queued: Promise<StoredDoc[]> | undefined;
-  private siteConfig?: SiteConfig;
-  private buildId?: string;
-  private maxSeq?: number;
 
-  private get site(): SiteConfig {
-    this.siteConfig ??= parseSiteConfig(this.env as unknown as Record<string, unknown>);
-    return this.siteConfig;
-  }
-
-  /** The fingerprint stored with every document (see buildFingerprint). */
-  private get build(): string {
-    this.buildId ??= buildFingerprint(this.site);
-    return this.buildId;
-  }
-
-  private async layout(): Promise<ArchiveLayout> {
-    this.maxSeq ??= (await this.ctx.storage.get<number>(SEQ_KEY, CONCURRENT)) ?? 0;
-    return { pageSize: this.site.archivePageSize, maxSeq: this.maxSeq };
-  }
-
-  /** Runs `change` after every earlier change has finished. */
-  private serially<T>(change: () => Promise<T>): Promise<T> {
-    const result = this.mutations.then(change);
-    this.mutations = result.catch(() => undefined);
-    return result;
-  }
-
-  /** The catalogue, loaded once: concurrent first callers share one load. */
-  private loadCatalog(): Promise<Map<string, CatalogEntry>> {
-    this.catalogLoad ??= (async () => {
-      const [stored, states] = await Promise.all([
-        this.ctx.storage.list<CatalogEntry>({ prefix: CATALOG_PREFIX, ...CONCURRENT }),
-        this.ctx.storage.list<{ etag: string; lastModified: string }>({
-          prefix: DOC_STATE_PREFIX,
-          ...CONCURRENT,
-        }),
-      ]);
-      for (const [key, state] of states)
-        this.docState.set(key.slice(DOC_STATE_PREFIX.length), state);
-      return new Map([...stored.values()].map((e) => [e.slug, e]));
-    })();
-    return this.catalogLoad;
-  }
-
-  /** Reads records, from memory first; unreadable ones are logged with their key and left out. */
-  private async readRecords(slugs: string[]): Promise<Map<string, StoredArticle>> {
-    const found = new Map<string, StoredArticle>();
-    const missing = slugs.filter((slug) => {
-      const cached = this.records.get(slug);
-      if (cached) found.set(slug, cached);
-      return !cached;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.records = new RecordStore(env.ARTICLES);
+    ctx.blockConcurrencyWhile(async () => {
+      this.catalog = await SqlCatalog.open(ctx.storage);
     });
-    for (let i = 0; i < missing.length; i += 100) {
-      const batch = missing.slice(i, i + 100);
-      const values = await this.env.ARTICLES.get(batch.map(articleKey), "text");
-      for (const slug of batch) {
-        const decoded = decodeStoredArticle(values.get(articleKey(slug)) ?? null, slug);
-        if (decoded.ok) {
-          this.records.set(slug, decoded.record);
-          found.set(slug, decoded.record);
-          if (decoded.migrated)
-            console.warn(
-              `migrated ${articleKey(slug)} to schema version ${SCHEMA_VERSION} in memory`,
-            );
-        } else {
-          console.error(`skipping unreadable record ${articleKey(slug)}: ${decoded.reason}`);
-        }
-      }
-    }
-    return found;
   }
 
-  /** One entry per record version: Markdown, sanitising and cleaning run once, not per feed. */
-  private entryOf(record: StoredArticle): FeedEntry {
-    let entry = this.entries.get(record);
-    if (!entry) {
-      const html = renderBodyHtml(this.site, record.article.body, record.article.format);
-      entry = toFeedEntry(this.site, record, html);
-      this.entries.set(record, entry);
-    }
-    return entry;
+  private get site() {
+    return siteOf(this.env).site;
   }
 
   // ---- changes -------------------------------------------------------------
 
   async publish(slug: string, article: Article): Promise<PublishResult> {
-    const result = await this.serially(async () => {
-      const catalog = await this.loadCatalog();
-      const before = catalog.get(slug);
-      const previous =
-        before && !before.deleted ? (await this.readRecords([slug])).get(slug) : undefined;
-      if (previous && canonical(previous.article) === canonical(article)) {
-        return { status: "unchanged" as const, record: previous };
-      }
-      const nowIso = isoFromEpochMs(Date.now());
-      let seq = before?.seq;
-      if (seq === undefined) {
-        seq = (await this.layout()).maxSeq + 1;
-        this.maxSeq = seq;
-        this.pendingWrites.seq = seq;
-      }
-      const record: StoredArticle = {
-        schemaVersion: SCHEMA_VERSION,
+    const result = await this.changes.run(async (): Promise<PublishResult> => {
+      const before = this.entryOf(slug);
+      const previous = before && !before.deleted ? await this.recordOf(slug) : undefined;
+      this.nextSeq ??= this.catalog.maxSeq() + 1;
+      const outcome = applyPublish({
         slug,
         article,
-        // A new article's first version is dated by the article itself, so that loading
-        // the same content/ on any day gives the same feed bytes; edits are dated now.
-        created: previous?.created ?? nowIso,
-        updated: before ? nowIso : article.published,
-        seq,
-      };
-      this.pendingWrites.records.set(slug, record);
-      const entry = catalogEntryOf(record);
-      this.pendingWrites.catalog.set(slug, entry);
-      catalog.set(slug, entry);
-      this.records.set(slug, record);
-      this.dirty.add(before, this.site.archivePageSize);
-      this.dirty.add(entry, this.site.archivePageSize);
-      // The article that completes a page opens the next one: render it so links resolve.
-      if (seq % this.site.archivePageSize === 0)
-        this.dirty.archivePages.add(pageOfSeq(seq, this.site.archivePageSize) + 1);
-      return {
-        status: before && !before.deleted ? ("updated" as const) : ("created" as const),
-        record,
-      };
+        before,
+        previous,
+        nextSeq: this.nextSeq,
+        nowIso: isoFromEpochMs(Date.now()),
+      });
+      if (outcome.status === "unchanged") return outcome;
+      const errors = this.problemsOf(outcome.record);
+      if (errors.length > 0) return { status: "refused", errors };
+      if (!before) this.nextSeq += 1;
+      this.pending.records.set(slug, outcome.record);
+      this.pending.entries.set(slug, outcome.entry);
+      this.pending.dirty.add(...targetsDirtiedBy(this.site, before, outcome.entry));
+      return outcome;
     });
-    if (result.status !== "unchanged") await this.flush();
+    if (result.status === "created" || result.status === "updated") await this.commits.request();
     return result;
   }
 
   /** Deletes an article; its page answers 410 and its id stays a tombstone. */
   async remove(slug: string): Promise<boolean> {
-    const removed = await this.serially(async () => {
-      const catalog = await this.loadCatalog();
-      const before = catalog.get(slug);
-      if (!before || before.deleted) return false;
-      const entry: CatalogEntry = { ...before, deleted: isoFromEpochMs(Date.now()) };
-      this.pendingWrites.catalog.set(slug, entry);
-      this.pendingWrites.records.set(slug, null);
-      catalog.set(slug, entry);
-      this.records.delete(slug);
-      this.dirty.add(entry, this.site.archivePageSize);
+    const removed = await this.changes.run(async () => {
+      const entry = applyRemove(this.entryOf(slug), isoFromEpochMs(Date.now()));
+      if (!entry) return false;
+      this.pending.records.set(slug, null);
+      this.pending.entries.set(slug, entry);
+      this.pending.dirty.add(...targetsDirtiedBy(this.site, entry));
       return true;
     });
-    if (removed) await this.flush();
+    if (removed) await this.commits.request();
     return removed;
   }
 
@@ -313,268 +140,186 @@ export class Publisher extends DurableObject<Env> {
 
   /** Live catalogue entries, newest first, `offset`..`offset+limit`. */
   async list(offset: number, limit: number): Promise<{ entries: CatalogEntry[]; total: number }> {
-    const catalog = await this.loadCatalog();
-    const live = selectLive(catalog.values(), { kind: "site" }, Number.MAX_SAFE_INTEGER);
-    return { entries: live.slice(offset, offset + limit), total: live.length };
+    return { entries: this.catalog.listLive({ offset, limit }), total: this.catalog.liveCount() };
   }
 
   async get(slug: string): Promise<StoredArticle | undefined> {
-    const catalog = await this.loadCatalog();
-    const entry = catalog.get(slug);
-    if (!entry || entry.deleted) return undefined;
-    return (await this.readRecords([slug])).get(slug);
+    const entry = this.entryOf(slug);
+    return entry && !entry.deleted ? this.recordOf(slug) : undefined;
   }
 
   /**
-   * Renders one path on demand: used by readers when a stored document is missing,
-   * corrupt or built under another configuration. Undefined when nothing lives there.
+   * Renders one public path on demand: readers ask when a stored document is stale or
+   * corrupt. Undefined when nothing lives there.
    */
   async render(path: string): Promise<ServedDoc | undefined> {
-    const catalog = await this.loadCatalog();
-    const scope = scopeOfFeedPath(path);
-    const article = /^\/articles\/([a-z0-9-]+)$/.exec(path)?.[1];
-    const archivePage = Number(
-      /^\/archive\/([1-9][0-9]*)\/(?:feed\.xml|atom\.xml|feed\.json)$/.exec(path)?.[1] ?? 0,
-    );
-    if (archivePage > 0) {
-      if (archivePage > openPage(await this.layout())) return undefined;
-      this.dirty.archivePages.add(archivePage);
-    } else if (scope) {
-      if (scope.kind === "site") this.dirty.site = true;
-      else if (scopeLabel(catalog.values(), scope) === undefined) return undefined;
-      else (scope.kind === "category" ? this.dirty.categories : this.dirty.authors).add(scope.slug);
-    } else if (path === "/") {
-      this.dirty.site = true;
-    } else if (article && catalog.has(article)) {
-      this.dirty.slugs.add(article);
-    } else {
-      return undefined;
-    }
-    const stored = (await this.flush()).find((d) => d.doc.path === path);
+    const doc = parsePath(path);
+    const target = doc && targetOfDoc(doc);
+    if (!target || !targetExists(target, this.catalog, this.site)) return undefined;
+    this.pending.dirty.add(target);
+    const stored = (await this.commits.request()).find((d) => d.doc.path === path);
     return stored ? { body: stored.doc.body, meta: stored.meta } : undefined;
   }
 
   /** Counters for operators and tests: how much rebuilding the changes cost. */
   async stats(): Promise<{ rebuilds: number; articles: number }> {
-    const catalog = await this.loadCatalog();
-    return {
-      rebuilds: this.rebuilds,
-      articles: [...catalog.values()].filter((e) => !e.deleted).length,
-    };
+    return { rebuilds: this.rebuilds, articles: this.catalog.liveCount() };
   }
 
-  /** Re-renders everything (after a configuration change or a renderer upgrade). */
-  async rebuildAll(): Promise<number> {
-    const catalog = await this.loadCatalog();
-    for (const entry of catalog.values()) this.dirty.add(entry, this.site.archivePageSize);
-    this.dirty.site = true;
-    this.dirty.archivePages.add(openPage(await this.layout()));
-    return (await this.flush()).length;
+  /** Retries documents whose write failed (see store()). */
+  override async alarm(): Promise<void> {
+    await this.commits.request();
   }
 
-  // ---- rebuilding ----------------------------------------------------------
+  // ---- helpers of the changes ----------------------------------------------
 
-  /** Group commit: joins the queued rebuild if there is one, else queues one. */
-  private flush(): Promise<StoredDoc[]> {
-    if (this.queued) return this.queued;
-    const after = this.running ?? Promise.resolve([]);
-    const next: Promise<StoredDoc[]> = after
-      .catch(() => [])
-      .then(() => {
-        this.queued = undefined;
-        this.running = next;
-        return this.commitAndRebuild();
-      })
-      .finally(() => {
-        if (this.running === next) this.running = undefined;
-      });
-    this.queued = next;
-    return next;
+  /** The entry as the next commit will leave it. */
+  private entryOf(slug: string): CatalogEntry | undefined {
+    return (
+      this.pending.entries.get(slug) ??
+      this.committing?.entries.get(slug) ??
+      this.catalog.entry(slug)
+    );
   }
+
+  private async recordOf(slug: string): Promise<StoredArticle | undefined> {
+    const queued = this.pending.records.get(slug) ?? this.committing?.records.get(slug);
+    if (queued !== undefined) return queued ?? undefined;
+    return (await this.records.read([slug])).get(slug);
+  }
+
+  /** Markdown, sanitising and cleaning, once per record version. */
+  private prepare(record: StoredArticle): Prepared {
+    let prepared = this.prepared.get(record);
+    if (!prepared) {
+      prepared = prepareRecord(this.site, record);
+      this.prepared.set(record, prepared);
+    }
+    return prepared;
+  }
+
+  private problemsOf(record: StoredArticle): FieldError[] {
+    try {
+      return publishProblems(this.site, this.prepare(record));
+    } catch (error) {
+      return [{ path: "body", message: `cannot be rendered: ${(error as Error).message}` }];
+    }
+  }
+
+  private kindContext(): KindContext {
+    const { site } = this;
+    return { site, feedMaxBytes: site.feedMaxBytes, nowMs: Date.now() };
+  }
+
+  // ---- the commit ----------------------------------------------------------
 
   /**
    * One group commit: the writes of every change since the last one, then one rebuild of
-   * everything they touched. Changes only update memory and queue their writes, so they
-   * are quick, and all that arrive during a commit join the next.
+   * everything they touched. Records go to KV before the catalogue names them.
    */
-  private async commitAndRebuild(): Promise<StoredDoc[]> {
-    const writes = this.pendingWrites;
-    const dirty = this.dirty;
-    this.pendingWrites = new PendingWrites();
-    this.dirty = new DirtySet();
+  private async commit(): Promise<StoredDoc[]> {
+    const changes = this.pending;
+    const { records, entries, dirty } = changes;
+    this.pending = new PendingChanges();
+    this.committing = changes;
     try {
-      await this.commit(writes);
+      await this.records.write(records);
+      const retention = Date.now() - this.site.tombstoneDays * 86_400_000;
+      this.ctx.storage.transactionSync(() => {
+        this.catalog.apply([...entries.values()]);
+        this.catalog.compact(retention);
+      });
     } catch (error) {
-      // Memory now holds changes that storage does not: start afresh from storage. The
-      // changes in this commit answer with an error; none of them is half-published.
+      // Memory may now hold changes that storage does not: start afresh from storage.
+      // The changes in this commit answer with an error; none of them is half-published.
       console.error("commit failed; restarting the Publisher", error);
       this.ctx.abort("commit failed");
       throw error;
+    } finally {
+      this.committing = undefined;
     }
     if (dirty.empty) return [];
     this.rebuilds++;
-    try {
-      return await this.rebuildDocuments(dirty);
-    } catch (error) {
-      // Nothing is forgotten: the next change or on-demand render retries these.
-      this.dirty.merge(dirty);
-      throw error;
-    }
+    return this.rebuild(dirty.list());
   }
 
-  /** Article records to KV first, then the catalogue (so it never lists an unwritten record). */
-  private async commit(writes: PendingWrites): Promise<void> {
-    await Promise.all(
-      [...writes.records].map(([slug, record]) =>
-        withRetries(() =>
-          record
-            ? this.env.ARTICLES.put(articleKey(slug), JSON.stringify(record))
-            : this.env.ARTICLES.delete(articleKey(slug)),
-        ),
-      ),
-    );
-    const entries: Record<string, unknown> = {};
-    for (const [slug, entry] of writes.catalog) entries[`${CATALOG_PREFIX}${slug}`] = entry;
-    if (writes.seq !== undefined) entries[SEQ_KEY] = writes.seq;
-    await this.putAll(entries);
-  }
-
-  private async rebuildDocuments(dirty: DirtySet): Promise<StoredDoc[]> {
-    const site = this.site;
-    const catalog = await this.loadCatalog();
-    const all = [...catalog.values()];
-    const nowMs = Date.now();
-
-    const scopes: FeedScope[] = [
-      ...(dirty.site ? [{ kind: "site" } as const] : []),
-      ...[...dirty.categories].map((slug) => ({ kind: "category", slug }) as const),
-      ...[...dirty.authors].map((slug) => ({ kind: "author", slug }) as const),
-    ];
-    const selections = scopes.map((scope) => ({
-      scope,
-      live: selectLive(all, scope, site.feedSize),
-    }));
-    const layout = await this.layout();
-    const pages = [...dirty.archivePages]
-      .filter((k) => k >= 1 && k <= openPage(layout))
-      .map((k) => ({
-        k,
-        live: all.filter((e) => !e.deleted && seqInPage(e.seq, k, layout.pageSize)).sort(byNewest),
-      }));
-    const wanted = new Set([
-      ...selections.flatMap((s) => s.live.map((e) => e.slug)),
-      ...pages.flatMap((p) => p.live.map((e) => e.slug)),
-      ...dirty.slugs,
-    ]);
-    const records = await this.readRecords(
-      [...wanted].filter((slug) => !catalog.get(slug)?.deleted),
-    );
-
-    const entriesOf = (live: CatalogEntry[]) =>
-      live.flatMap((e) => {
-        const record = records.get(e.slug);
-        return record ? [this.entryOf(record)] : [];
-      });
-    const docs: RenderedDoc[] = [];
-    for (const { k, live } of pages)
-      docs.push(...renderArchivePage(site, k, layout, entriesOf(live)));
-    for (const { scope, live } of selections) {
-      const entries = entriesOf(live);
-      const tombstones = selectTombstones(all, scope, site.tombstoneDays, nowMs).map((e) => ({
-        id: absolute(site, articlePath(e.slug)),
-        when: e.deleted as string,
-      }));
-      // A scope with nothing left (its last article deleted) still answers, empty.
-      const archive = scope.kind === "site" ? layout : undefined;
-      docs.push(
-        ...renderScopeFeeds(site, scope, scopeLabel(all, scope), entries, tombstones, archive),
-      );
-      if (scope.kind === "site") docs.push(renderHomeDoc(site, entries));
+  private async rebuild(targets: Target[]): Promise<StoredDoc[]> {
+    const ctx = this.kindContext();
+    const jobs = targets.flatMap((t) => planTarget(t, this.catalog, ctx) ?? []);
+    const records = await this.records.read([...new Set(jobs.flatMap((j) => j.slugs))]);
+    const prepared = new Map<string, Prepared>();
+    for (const [slug, record] of records) {
+      try {
+        prepared.set(slug, this.prepare(record));
+      } catch (error) {
+        console.error(`skipping record that cannot be rendered article:${slug}`, error);
+      }
     }
-    for (const slug of dirty.slugs) {
-      const entry = catalog.get(slug);
-      const record = records.get(slug);
-      if (entry?.deleted) docs.push(renderGoneDoc(site, slug, entry.deleted));
-      else if (record) docs.push(renderArticleDoc(site, record, this.entryOf(record)));
-    }
-    const stored = await this.store(docs);
+    const rendered = jobs.flatMap((job) => {
+      try {
+        return job.render(prepared).map((doc) => ({ doc, target: job.target }));
+      } catch (error) {
+        console.error(
+          `could not render ${targetKey(job.target)}; keeping its stored documents`,
+          error,
+        );
+        return [];
+      }
+    });
+    const stored = await this.store(rendered);
+    const { hubs } = ctx.site;
     const topics = stored
-      .filter(({ doc, changed }) => changed && scopeOfFeedPath(doc.path))
-      .map(({ doc }) => absolute(site, doc.path));
-    if (site.hubs.length > 0 && topics.length > 0) {
+      .filter(({ doc, changed }) => changed && parsePath(doc.path)?.kind === "feed")
+      .map(({ doc }) => absolute(ctx.site, doc.path));
+    if (hubs.length > 0 && topics.length > 0) {
       // Not awaited by the publish: subscribers hear of it within seconds, the editor
       // does not wait for hubs (and their retries).
-      this.ctx.waitUntil(notifyHubs(site.hubs, topics, this.notifyOptions()));
+      const options = { ...DEFAULT_NOTIFY, baseDelayMs: siteOf(this.env).websubRetryMs };
+      this.ctx.waitUntil(notifyHubs(hubs, topics, options));
     }
     return stored;
   }
 
-  private notifyOptions(): NotifyOptions {
-    const base = Number(this.env.WEBSUB_RETRY_MS);
-    return {
-      ...DEFAULT_NOTIFY,
-      ...(Number.isFinite(base) && base > 0 ? { baseDelayMs: base } : {}),
-    };
-  }
-
-  private async metaFor(doc: RenderedDoc): Promise<DocMeta> {
-    const bytes = new TextEncoder().encode(doc.body);
-    const etag = await strongEtag(bytes);
-    const state = this.docState.get(doc.path);
-    // Last-Modified moves only when the bytes change. The first version is dated by its
-    // content, so a fresh load of the same articles gives the same headers.
-    const lastModified = !state
-      ? doc.updated
-      : state.etag === etag
-        ? state.lastModified
-        : isoFromEpochMs(Date.now());
-    return {
-      etag,
-      lastModified,
-      contentType: doc.contentType,
-      language: doc.language,
-      length: bytes.byteLength,
-      status: doc.status,
-      build: this.build,
-    };
-  }
-
-  /** Writes documents to KV, then their validators to storage in one batch. */
-  private async store(docs: RenderedDoc[]): Promise<StoredDoc[]> {
-    const stored = await Promise.all(
-      docs.map(async (doc) => {
-        const meta = await this.metaFor(doc);
-        await withRetries(() =>
-          this.env.ARTICLES.put(docKey(doc.path), doc.body, { metadata: meta }),
-        );
-        return { doc, meta, changed: this.docState.get(doc.path)?.etag !== meta.etag };
+  /**
+   * Writes documents to KV, then their validators to SQLite. A document over a KV limit
+   * is not written (logged); one whose write fails is retried by the alarm.
+   */
+  private async store(rendered: { doc: RenderedDoc; target: Target }[]): Promise<StoredDoc[]> {
+    const { build } = siteOf(this.env);
+    const previous = this.catalog.validators(rendered.map(({ doc }) => doc.path));
+    const nowIso = isoFromEpochMs(Date.now());
+    const results = await Promise.all(
+      rendered.map(async ({ doc, target }): Promise<StoredDoc | undefined> => {
+        const bytes = encoder.encode(doc.body);
+        const before = previous.get(doc.path);
+        const validators = nextValidators(before, await strongEtag(bytes), doc.updated, nowIso);
+        const meta = docMetaOf(doc, validators, bytes.byteLength, build);
+        const key = docKey(doc.path);
+        const problem = documentLimitProblem(key, meta, bytes.byteLength);
+        if (problem) {
+          console.error(`not storing ${key}: ${problem}`);
+          return undefined;
+        }
+        try {
+          await withRetries(() => this.env.ARTICLES.put(key, bytes, { metadata: meta }));
+        } catch (error) {
+          console.error(`could not store ${key}; retrying in ${RETRY_DOCUMENTS_MS} ms`, error);
+          this.pending.dirty.add(target);
+          await this.ctx.storage.setAlarm(Date.now() + RETRY_DOCUMENTS_MS);
+          return undefined;
+        }
+        return { doc, meta, changed: before?.etag !== validators.etag };
       }),
     );
-    const states: Record<string, { etag: string; lastModified: string }> = {};
-    for (const { doc, meta } of stored) {
-      const state = { etag: meta.etag, lastModified: meta.lastModified };
-      this.docState.set(doc.path, state);
-      states[`${DOC_STATE_PREFIX}${doc.path}`] = state;
-    }
-    await this.putAll(states);
+    const stored = results.filter((r): r is StoredDoc => r !== undefined);
+    this.catalog.saveValidators(
+      new Map<string, Validators>(
+        stored.map(({ doc, meta }) => [
+          doc.path,
+          { etag: meta.etag, lastModified: meta.lastModified },
+        ]),
+      ),
+    );
     return stored;
   }
-
-  /** Durable Object storage takes at most 128 pairs per put. */
-  private async putAll(entries: Record<string, unknown>): Promise<void> {
-    const keys = Object.keys(entries);
-    for (let i = 0; i < keys.length; i += 128) {
-      const chunk = Object.fromEntries(keys.slice(i, i + 128).map((k) => [k, entries[k]]));
-      await this.ctx.storage.put(chunk, CONCURRENT);
-    }
-  }
-}
-
-/** The scope a feed path belongs to, if it is a feed path. */
-export function scopeOfFeedPath(path: string): FeedScope | undefined {
-  const match =
-    /^(?:\/(categories|authors)\/([a-z0-9-]+))?\/(feed\.xml|atom\.xml|feed\.json)$/.exec(path);
-  if (!match) return undefined;
-  if (!match[1]) return { kind: "site" };
-  return { kind: match[1] === "categories" ? "category" : "author", slug: match[2] as string };
 }

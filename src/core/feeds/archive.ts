@@ -16,7 +16,7 @@
  * JSON Feed has only `next_url`, which follows `next`.
  */
 import type { SiteConfig } from "../site.ts";
-import { absolute, archivePath, type FeedFormat, feedPath } from "../urls.ts";
+import { absolute, archivePath, FEED_FORMATS, type FeedFormat, feedPath } from "../urls.ts";
 import type { FeedDocument, PagingRelation } from "./feed-document.ts";
 
 export interface ArchiveLayout {
@@ -24,8 +24,6 @@ export interface ArchiveLayout {
   /** Highest sequence number ever given (0 before the first article). */
   maxSeq: number;
 }
-
-const FORMATS: FeedFormat[] = ["rss", "atom", "json"];
 
 export const completePages = (layout: ArchiveLayout): number =>
   Math.floor(layout.maxSeq / layout.pageSize);
@@ -39,7 +37,7 @@ export function seqInPage(seq: number, page: number, pageSize: number): boolean 
 type Links = FeedDocument["links"];
 
 function each(site: SiteConfig, path: (format: FeedFormat) => string): Record<FeedFormat, string> {
-  return Object.fromEntries(FORMATS.map((f) => [f, absolute(site, path(f))])) as Record<
+  return Object.fromEntries(FEED_FORMATS.map((f) => [f, absolute(site, path(f))])) as Record<
     FeedFormat,
     string
   >;

@@ -9,7 +9,14 @@ import type { FeedEntry } from "../feeds/feed-document.ts";
 import { directionOf } from "../language.ts";
 import type { SiteConfig } from "../site.ts";
 import { escapeXml as h } from "../text.ts";
-import { absolute, FEED_MEDIA_TYPES, type FeedFormat, type FeedScope, feedPath } from "../urls.ts";
+import {
+  absolute,
+  FEED_FORMATS,
+  FEED_MEDIA_TYPES,
+  type FeedFormat,
+  type FeedScope,
+  feedPath,
+} from "../urls.ts";
 import { uiTextFor } from "./ui-text.ts";
 
 export interface FeedLinkSet {
@@ -17,14 +24,12 @@ export interface FeedLinkSet {
   scope: FeedScope;
 }
 
-const FORMATS: FeedFormat[] = ["rss", "atom", "json"];
-
 function discoveryLinks(site: SiteConfig, feeds: FeedLinkSet[]): string {
   const ui = uiTextFor(site.language);
   const label: Record<FeedFormat, string> = { rss: ui.rss, atom: ui.atom, json: ui.json };
   return feeds
     .flatMap((f) =>
-      FORMATS.map(
+      FEED_FORMATS.map(
         (format) =>
           `<link rel="alternate" type="${FEED_MEDIA_TYPES[format]}" title="${h(`${f.title} — ${label[format]}`)}" href="${h(absolute(site, feedPath(f.scope, format)))}">`,
       ),
@@ -35,7 +40,7 @@ function discoveryLinks(site: SiteConfig, feeds: FeedLinkSet[]): string {
 function feedList(site: SiteConfig, scope: FeedScope): string {
   const ui = uiTextFor(site.language);
   const label: Record<FeedFormat, string> = { rss: ui.rss, atom: ui.atom, json: ui.json };
-  return `<ul class="feeds">${FORMATS.map((format) => `<li><a href="${h(absolute(site, feedPath(scope, format)))}" type="${FEED_MEDIA_TYPES[format]}">${h(label[format])}</a></li>`).join("")}</ul>`;
+  return `<ul class="feeds">${FEED_FORMATS.map((format) => `<li><a href="${h(absolute(site, feedPath(scope, format)))}" type="${FEED_MEDIA_TYPES[format]}">${h(label[format])}</a></li>`).join("")}</ul>`;
 }
 
 const STYLE =

@@ -13,7 +13,7 @@ import { absolute, articlePath } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { publisherOf, siteOf } from "../site-config.ts";
-import { documentMemory } from "../store/document-memory.ts";
+import { writer } from "../writer.ts";
 
 /** Largest request body accepted by PUT (documented in the README). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -143,8 +143,15 @@ apiRoutes.put(
         unsafe.map((message) => ({ path: "body", message })),
       );
     }
-    const result = await publisherOf(c.env).publish(slug, checked.article);
-    documentMemory.clear();
+    const result = await writer.publish(c.env, slug, checked.article);
+    if (result.status === "refused") {
+      throw new ApiError(
+        422,
+        "invalid_article",
+        "The article cannot be published; nothing was saved.",
+        result.errors,
+      );
+    }
     const status = result.status === "created" ? 201 : 200;
     return c.json(toApiArticle(site, result.record), status, {
       Location: absolute(site, `/api/articles/${slug}`),
@@ -154,8 +161,7 @@ apiRoutes.put(
 
 apiRoutes.delete("/articles/:slug", async (c) => {
   const slug = c.req.param("slug");
-  const removed = await publisherOf(c.env).remove(slug);
-  documentMemory.clear();
+  const removed = await writer.remove(c.env, slug);
   if (!removed) throw new ApiError(404, "not_found", `No article at "${slug}".`);
   return c.body(null, 204);
 });

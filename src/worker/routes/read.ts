@@ -5,7 +5,7 @@
 import { type Context, Hono } from "hono";
 import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
-import { absolute } from "../../core/urls.ts";
+import { absolute, type PublicDoc, parsePath, pathOf } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { isNotModified, notModifiedResponse } from "../http/conditional.ts";
 import type { ServedDoc } from "../publisher.ts";
@@ -21,8 +21,8 @@ export const FEED_CACHE_CONTROL =
   "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400";
 export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
 
-const FEED_FILE = /\/(feed\.xml|atom\.xml|feed\.json)$/;
-const isXmlFeed = (path: string) => /\/(feed|atom)\.xml$/.test(path);
+const formatOf = (doc: PublicDoc) =>
+  doc.kind === "feed" || doc.kind === "archive" ? doc.format : undefined;
 
 /**
  * Chromium shows `application/rss+xml` and `application/atom+xml` as raw text and never
@@ -52,6 +52,36 @@ async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | un
   });
 }
 
+/**
+ * Documents that exist before anything is published (a new site still has its home page
+ * and empty feeds): when missing from KV, the writer renders them. Any other missing
+ * document is simply not there: a 404 that costs one KV read and never reaches the
+ * writer, whatever path an anonymous client makes up.
+ */
+const ALWAYS_EXIST = new Set(["/", "/feed.xml", "/atom.xml", "/feed.json"]);
+
+/**
+ * A stale document (built under another configuration or renderer) is still served while
+ * the writer re-renders it; each isolate asks for a given path at most this often, so a
+ * flood of reads after a deploy costs the writer one render per path, not one per read.
+ */
+const STALE_RENDER_INTERVAL_MS = 10_000;
+const staleAsked = new Map<string, number>();
+const STALE_ASKED_MAX = 1_000;
+
+function mayAskAgain(path: string, now: number): boolean {
+  const last = staleAsked.get(path);
+  if (last !== undefined && now - last < STALE_RENDER_INTERVAL_MS) return false;
+  staleAsked.delete(path);
+  staleAsked.set(path, now);
+  // Bounded: the oldest paths are forgotten first (Map order is insertion order).
+  for (const oldest of staleAsked.keys()) {
+    if (staleAsked.size <= STALE_ASKED_MAX) break;
+    staleAsked.delete(oldest);
+  }
+  return true;
+}
+
 async function readDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
   const { build } = siteOf(c.env);
   // Bytes, not text: the body is served as stored, never decoded and re-encoded.
@@ -59,33 +89,36 @@ async function readDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | un
     docKey(path),
     "arrayBuffer",
   );
-  const usable =
-    value !== null &&
-    isDocMeta(metadata) &&
-    metadata.build === build &&
-    metadata.length === value.byteLength;
-  if (usable) return { body: value, meta: metadata };
-  if (value !== null)
-    console.warn(`stored document ${docKey(path)} is unusable or stale; re-rendering`);
-  // Missing, corrupt or built under another configuration: the writer renders it.
-  return publisherOf(c.env).render(path);
+  if (value === null) {
+    return ALWAYS_EXIST.has(path) ? publisherOf(c.env).render(path) : undefined;
+  }
+  const intact = isDocMeta(metadata) && metadata.length === value.byteLength;
+  if (intact && metadata.build === build) return { body: value, meta: metadata };
+  if (intact && !mayAskAgain(path, Date.now())) return { body: value, meta: metadata };
+  console.warn(`stored document ${docKey(path)} is ${intact ? "stale" : "corrupt"}; re-rendering`);
+  const rendered = await publisherOf(c.env).render(path);
+  // Nothing lives there any more (say, a category whose tombstones were compacted).
+  return rendered ?? (intact ? { body: value, meta: metadata } : undefined);
 }
 
-function notFound(c: Context<AppEnv>, status: 404 | 410 = 404): Response {
+function notFound(c: Context<AppEnv>): Response {
   const { site } = siteOf(c.env);
-  return c.html(renderErrorPage(site, status), status, {
+  return c.html(renderErrorPage(site, 404), 404, {
     "Content-Language": site.language,
     "Cache-Control": "public, max-age=60",
   });
 }
 
-async function serve(c: Context<AppEnv>, path: string): Promise<Response> {
+async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
+  const path = pathOf(target);
+  const format = formatOf(target);
+  const isFeed = format !== undefined;
+  const isXmlFeed = format === "rss" || format === "atom";
   const doc = await loadDoc(c, path);
   if (!doc) return notFound(c);
   const { meta } = doc;
   const { site } = siteOf(c.env);
-  const isFeed = FEED_FILE.test(path);
-  const browserView = isXmlFeed(path) && wantsBrowserView(c.req.raw.headers);
+  const browserView = isXmlFeed && wantsBrowserView(c.req.raw.headers);
   // Same bytes, labelled as plain XML: a distinct representation, so a distinct tag.
   const etag = browserView ? `${meta.etag.slice(0, -1)}-xml"` : meta.etag;
   const lastModifiedMs = toEpochMs(meta.lastModified);
@@ -107,7 +140,7 @@ async function serve(c: Context<AppEnv>, path: string): Promise<Response> {
     headers.Link = links.join(", ");
     headers["Access-Control-Allow-Origin"] = "*";
   }
-  if (isXmlFeed(path)) headers.Vary = "Accept";
+  if (isXmlFeed) headers.Vary = "Accept";
   if (meta.status === 200 && isNotModified(c.req.raw.headers, etag, lastModifiedMs)) {
     return notModifiedResponse(headers);
   }
@@ -116,20 +149,11 @@ async function serve(c: Context<AppEnv>, path: string): Promise<Response> {
 
 export const readRoutes = new Hono<AppEnv>();
 
-// Hono joins a parameter's pattern into one larger expression: alternatives must be
-// grouped, or `a|b` would match any path that merely contains `b`.
-readRoutes.get("/", (c) => serve(c, "/"));
-readRoutes.get("/:file{(?:feed\\.xml|atom\\.xml|feed\\.json)}", (c) =>
-  serve(c, `/${c.req.param("file")}`),
-);
-readRoutes.get(
-  "/:kind{(?:categories|authors)}/:slug{[a-z0-9-]+}/:file{(?:feed\\.xml|atom\\.xml|feed\\.json)}",
-  (c) => serve(c, `/${c.req.param("kind")}/${c.req.param("slug")}/${c.req.param("file")}`),
-);
-readRoutes.get("/archive/:page{[1-9][0-9]*}/:file{(?:feed\\.xml|atom\\.xml|feed\\.json)}", (c) =>
-  serve(c, `/archive/${c.req.param("page")}/${c.req.param("file")}`),
-);
-readRoutes.get("/articles/:slug{[a-z0-9-]+}", (c) => serve(c, `/articles/${c.req.param("slug")}`));
-readRoutes.notFound((c) => notFound(c));
+// One grammar for every public path (core/urls.ts): what it does not name is a 404
+// without a KV read.
+readRoutes.get("*", (c) => {
+  const target = parsePath(c.req.path);
+  return target ? serve(c, target) : notFound(c);
+});
 
 export { notFound };

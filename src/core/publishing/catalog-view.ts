@@ -1,0 +1,102 @@
+/**
+ * What the writer asks of the catalogue. Every question is answered from an index in
+ * the Durable Object's SQLite storage (src/worker/store/catalog-sql.ts); `MemoryCatalog`
+ * answers the same questions from a plain list with the reference functions of
+ * ../catalog.ts, for pure tests and as the oracle the SQL catalogue is tested against.
+ * Calls are synchronous because Durable Object SQL is.
+ */
+import {
+  byNewest,
+  type CatalogEntry,
+  inScope,
+  scopeLabel,
+  selectLive,
+  selectTombstones,
+} from "../catalog.ts";
+import { toEpochMs } from "../dates.ts";
+import type { FeedScope } from "../urls.ts";
+
+/** Where an admin list page starts: after this entry in newest-first order. */
+export interface ListCursor {
+  published: string;
+  slug: string;
+}
+
+export interface CatalogView {
+  entry(slug: string): CatalogEntry | undefined;
+  /** Highest sequence number ever given (0 before the first article). */
+  maxSeq(): number;
+  liveCount(): number;
+  /** Live entries of a scope, newest first, at most `limit`. */
+  newest(scope: FeedScope, limit: number): CatalogEntry[];
+  /** Live entries numbered into archive page `page`, newest first. */
+  archivePage(page: number, pageSize: number): CatalogEntry[];
+  /** Deleted entries of a scope deleted at or after `sinceMs`, most recently deleted first. */
+  tombstones(scope: FeedScope, sinceMs: number): CatalogEntry[];
+  /** A scope's display name: from its newest member; undefined if it has none. */
+  label(scope: FeedScope): string | undefined;
+  /** Live entries newest first, after `cursor` (or skipping `offset`), at most `limit`. */
+  listLive(page: { cursor?: ListCursor; offset?: number; limit: number }): CatalogEntry[];
+}
+
+/** The catalogue as a plain list: the reference implementation. */
+export class MemoryCatalog implements CatalogView {
+  private readonly entries = new Map<string, CatalogEntry>();
+  private highest = 0;
+
+  constructor(entries: Iterable<CatalogEntry> = []) {
+    for (const e of entries) this.put(e);
+  }
+
+  put(entry: CatalogEntry): void {
+    this.entries.set(entry.slug, entry);
+    this.highest = Math.max(this.highest, entry.seq);
+  }
+
+  entry(slug: string): CatalogEntry | undefined {
+    return this.entries.get(slug);
+  }
+
+  maxSeq(): number {
+    return this.highest;
+  }
+
+  liveCount(): number {
+    return [...this.entries.values()].filter((e) => !e.deleted).length;
+  }
+
+  newest(scope: FeedScope, limit: number): CatalogEntry[] {
+    return selectLive(this.entries.values(), scope, limit);
+  }
+
+  archivePage(page: number, pageSize: number): CatalogEntry[] {
+    const low = (page - 1) * pageSize;
+    return [...this.entries.values()]
+      .filter((e) => !e.deleted && e.seq > low && e.seq <= low + pageSize)
+      .sort(byNewest);
+  }
+
+  tombstones(scope: FeedScope, sinceMs: number): CatalogEntry[] {
+    // selectTombstones takes a retention in days back from now: express `sinceMs` so.
+    return selectTombstones(this.entries.values(), scope, 0, sinceMs);
+  }
+
+  label(scope: FeedScope): string | undefined {
+    if (scope.kind === "site") return undefined;
+    const members = [...this.entries.values()].filter((e) => inScope(e, scope)).sort(byNewest);
+    return scopeLabel(members, scope);
+  }
+
+  listLive(page: { cursor?: ListCursor; offset?: number; limit: number }): CatalogEntry[] {
+    const live = selectLive(this.entries.values(), { kind: "site" }, Number.MAX_SAFE_INTEGER);
+    const { cursor } = page;
+    const start = cursor
+      ? live.findIndex(
+          (e) =>
+            toEpochMs(e.published) < toEpochMs(cursor.published) ||
+            (toEpochMs(e.published) === toEpochMs(cursor.published) && e.slug > cursor.slug),
+        )
+      : (page.offset ?? 0);
+    return start < 0 ? [] : live.slice(start, start + page.limit);
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The table of document kinds: for each kind of render target, which targets a change
+ * to an article makes dirty, which target owns a public path, and how a target is
+ * planned (which articles it shows) and rendered. The writer knows nothing else about
+ * documents: adding a kind is one entry here, its Target variant (targets.ts) and its
+ * path (../urls.ts).
+ */
+import type { CatalogEntry } from "../catalog.ts";
+import {
+  type RenderedDoc,
+  renderArchivePage,
+  renderArticleDoc,
+  renderGoneDoc,
+  renderHomeDoc,
+  renderScopeFeeds,
+} from "../documents.ts";
+import { type ArchiveLayout, openPage, pageOfSeq } from "../feeds/archive.ts";
+import type { FeedEntry } from "../feeds/feed-document.ts";
+import type { SiteConfig } from "../site.ts";
+import type { StoredArticle } from "../stored-article.ts";
+import { absolute, articlePath, type PublicDoc, SITE } from "../urls.ts";
+import type { CatalogView } from "./catalog-view.ts";
+import { fitToBudget } from "./limits.ts";
+import type { Target } from "./targets.ts";
+
+/** An article ready to render: its record and its feed entry (rendered body). */
+export interface Prepared {
+  record: StoredArticle;
+  entry: FeedEntry;
+}
+
+export interface KindContext {
+  site: SiteConfig;
+  /** Largest feed document in bytes (FEED_MAX_BYTES). */
+  feedMaxBytes: number;
+  nowMs: number;
+}
+
+/** One target, planned: the records it needs, and how to render it once they are read. */
+export interface RenderJob {
+  target: Target;
+  slugs: string[];
+  /** `prepared` holds the readable ones among `slugs`; the rest are left out. */
+  render(prepared: ReadonlyMap<string, Prepared>): RenderedDoc[];
+}
+
+interface DocumentKind<T extends Target> {
+  /** Targets of this kind that a change to `entry` (either version) makes dirty. */
+  dirtiedBy(entry: CatalogEntry, site: SiteConfig): T[];
+  /** The target that renders this public document, if this kind owns it. */
+  targetOf(doc: PublicDoc): T | undefined;
+  /** Whether anything lives there: an on-demand render of a target that does not is a 404. */
+  exists(target: T, catalog: CatalogView, site: SiteConfig): boolean;
+  /** The render job of a target (rendered even if it no longer exists: it empties). */
+  plan(target: T, catalog: CatalogView, ctx: KindContext): RenderJob | undefined;
+}
+
+const layoutOf = (catalog: CatalogView, site: SiteConfig): ArchiveLayout => ({
+  pageSize: site.archivePageSize,
+  maxSeq: catalog.maxSeq(),
+});
+
+const entriesOf = (live: CatalogEntry[], prepared: ReadonlyMap<string, Prepared>): FeedEntry[] =>
+  live.flatMap((e) => {
+    const p = prepared.get(e.slug);
+    return p ? [p.entry] : [];
+  });
+
+type ScopeTarget = Extract<Target, { kind: "scope" }>;
+type ArchiveTarget = Extract<Target, { kind: "archive" }>;
+type ArticleTarget = Extract<Target, { kind: "article" }>;
+
+/** A scope's three feeds; the site's also gives the home page. */
+const scopeFeeds: DocumentKind<ScopeTarget> = {
+  dirtiedBy: (entry) => [
+    { kind: "scope", scope: SITE },
+    ...entry.categories.map(
+      (c) => ({ kind: "scope", scope: { kind: "category", slug: c.slug } }) as const,
+    ),
+    ...entry.authors.map(
+      (a) => ({ kind: "scope", scope: { kind: "author", slug: a.slug } }) as const,
+    ),
+  ],
+  targetOf: (doc) =>
+    doc.kind === "feed"
+      ? { kind: "scope", scope: doc.scope }
+      : doc.kind === "home"
+        ? { kind: "scope", scope: SITE }
+        : undefined,
+  // A category or author nobody is filed under (live or as a tombstone) does not exist.
+  exists: ({ scope }, catalog) => scope.kind === "site" || catalog.label(scope) !== undefined,
+  plan(target, catalog, { site, feedMaxBytes, nowMs }) {
+    const { scope } = target;
+    // Undefined once the last member has left: the feed is rendered empty, titled by slug.
+    const label = catalog.label(scope);
+    const live = catalog.newest(scope, site.feedSize);
+    const tombstones = catalog
+      .tombstones(scope, nowMs - site.tombstoneDays * 86_400_000)
+      .map((e) => ({ id: absolute(site, articlePath(e.slug)), when: e.deleted as string }));
+    const archive = scope.kind === "site" ? layoutOf(catalog, site) : undefined;
+    return {
+      target,
+      slugs: live.map((e) => e.slug),
+      render(prepared) {
+        const entries = entriesOf(live, prepared);
+        const feeds = fitToBudget(entries, feedMaxBytes, (some) =>
+          renderScopeFeeds(site, scope, label, some, tombstones, archive),
+        );
+        return scope.kind === "site" ? [...feeds, renderHomeDoc(site, entries)] : feeds;
+      },
+    };
+  },
+};
+
+/** An archive page of the site feed, in three formats (fixed boundaries, RFC 5005). */
+const archivePages: DocumentKind<ArchiveTarget> = {
+  dirtiedBy(entry, site) {
+    const page = pageOfSeq(entry.seq, site.archivePageSize);
+    // The article that completes a page opens the next one: render it so links resolve.
+    return entry.seq % site.archivePageSize === 0
+      ? [
+          { kind: "archive", page },
+          { kind: "archive", page: page + 1 },
+        ]
+      : [{ kind: "archive", page }];
+  },
+  targetOf: (doc) => (doc.kind === "archive" ? { kind: "archive", page: doc.page } : undefined),
+  exists: ({ page }, catalog, site) => page <= openPage(layoutOf(catalog, site)),
+  plan(target, catalog, { site }) {
+    const layout = layoutOf(catalog, site);
+    if (target.page > openPage(layout)) return undefined;
+    const live = catalog.archivePage(target.page, layout.pageSize);
+    return {
+      target,
+      slugs: live.map((e) => e.slug),
+      render: (prepared) => renderArchivePage(site, target.page, layout, entriesOf(live, prepared)),
+    };
+  },
+};
+
+/** An article's page, or the 410 page of a deleted one. */
+const articlePages: DocumentKind<ArticleTarget> = {
+  dirtiedBy: (entry) => [{ kind: "article", slug: entry.slug }],
+  targetOf: (doc) => (doc.kind === "article" ? { kind: "article", slug: doc.slug } : undefined),
+  exists: ({ slug }, catalog) => catalog.entry(slug) !== undefined,
+  plan(target, catalog, { site }) {
+    const entry = catalog.entry(target.slug);
+    if (!entry) return undefined;
+    const { deleted } = entry;
+    if (deleted)
+      return { target, slugs: [], render: () => [renderGoneDoc(site, entry.slug, deleted)] };
+    return {
+      target,
+      slugs: [entry.slug],
+      render(prepared) {
+        const p = prepared.get(entry.slug);
+        return p ? [renderArticleDoc(site, p.record, p.entry)] : [];
+      },
+    };
+  },
+};
+
+const KINDS = {
+  scope: scopeFeeds,
+  archive: archivePages,
+  article: articlePages,
+} satisfies { [K in Target["kind"]]: DocumentKind<Extract<Target, { kind: K }>> };
+
+const ALL_KINDS: DocumentKind<Target>[] = Object.values(KINDS) as DocumentKind<Target>[];
+
+/** Every target a change from `before` to `after` makes dirty (both versions count). */
+export function targetsDirtiedBy(
+  site: SiteConfig,
+  ...versions: (CatalogEntry | undefined)[]
+): Target[] {
+  return versions.flatMap((entry) =>
+    entry ? ALL_KINDS.flatMap((kind) => kind.dirtiedBy(entry, site)) : [],
+  );
+}
+
+/** The target that renders a public document. */
+export function targetOfDoc(doc: PublicDoc): Target | undefined {
+  for (const kind of ALL_KINDS) {
+    const target = kind.targetOf(doc);
+    if (target) return target;
+  }
+  return undefined;
+}
+
+export function targetExists(target: Target, catalog: CatalogView, site: SiteConfig): boolean {
+  return (KINDS[target.kind] as DocumentKind<Target>).exists(target, catalog, site);
+}
+
+export function planTarget(
+  target: Target,
+  catalog: CatalogView,
+  ctx: KindContext,
+): RenderJob | undefined {
+  return (KINDS[target.kind] as DocumentKind<Target>).plan(target, catalog, ctx);
+}

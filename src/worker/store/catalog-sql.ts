@@ -1,0 +1,334 @@
+/**
+ * The catalogue in the Publisher's SQLite storage (ctx.storage.sql): one row per article
+ * ever published (tombstones included until compacted), one row per (scope, article)
+ * membership, the validators of every stored document, and two counters. Every question
+ * the writer asks (CatalogView) is one indexed query: nothing lists or loads the whole
+ * catalogue, and a cold start reads nothing up front, so publishing costs the same at
+ * 100 articles and at 100,000.
+ *
+ * | table           | key                      | indexes (what they answer)                               |
+ * |-----------------|--------------------------|----------------------------------------------------------|
+ * | `articles`      | slug                     | live by (published desc, slug): site feed, admin list;   |
+ * |                 |                          | seq (unique): archive pages; deleted time: tombstones    |
+ * | `scope_members` | (kind, scope, slug)      | (kind, scope, published desc, slug): scope feed, label;  |
+ * |                 |                          | (kind, scope, deleted time): a scope's tombstones        |
+ * | `doc_state`     | path                     | the validators of the documents one commit writes        |
+ * | `counters`      | name                     | `max_seq`, `live_count`, `schema`                        |
+ */
+import type { CatalogEntry } from "../../core/catalog.ts";
+import { toEpochMs } from "../../core/dates.ts";
+import type { CatalogView, ListCursor } from "../../core/publishing/catalog-view.ts";
+import type { Validators } from "../../core/publishing/validators.ts";
+import type { FeedScope } from "../../core/urls.ts";
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS articles (
+  slug TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  published_ms INTEGER NOT NULL,
+  deleted_ms INTEGER,
+  entry TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS articles_by_seq ON articles (seq);
+CREATE INDEX IF NOT EXISTS articles_live ON articles (published_ms DESC, slug)
+  WHERE deleted_ms IS NULL;
+CREATE INDEX IF NOT EXISTS articles_deleted ON articles (deleted_ms DESC, slug)
+  WHERE deleted_ms IS NOT NULL;
+CREATE TABLE IF NOT EXISTS scope_members (
+  kind TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  slug TEXT NOT NULL,
+  label TEXT NOT NULL,
+  published_ms INTEGER NOT NULL,
+  deleted_ms INTEGER,
+  PRIMARY KEY (kind, scope, slug)
+);
+CREATE INDEX IF NOT EXISTS scope_members_newest ON scope_members (kind, scope, published_ms DESC, slug);
+CREATE INDEX IF NOT EXISTS scope_members_deleted ON scope_members (kind, scope, deleted_ms DESC, slug)
+  WHERE deleted_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS scope_members_by_slug ON scope_members (slug);
+CREATE TABLE IF NOT EXISTS doc_state (
+  path TEXT PRIMARY KEY,
+  etag TEXT NOT NULL,
+  last_modified TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+`;
+
+/** Durable Object SQL takes at most 100 bound parameters per statement. */
+const PARAMS_PER_STATEMENT = 100;
+
+/** Keys of the storage this replaced (Durable Object key-value storage, before SQL). */
+export const LEGACY_KEYS = { catalog: "catalog:", docState: "docstate:", seq: "seq" } as const;
+
+type Row = Record<string, SqlStorageValue>;
+
+export class SqlCatalog implements CatalogView {
+  private readonly sql: SqlStorage;
+
+  private constructor(sql: SqlStorage) {
+    this.sql = sql;
+  }
+
+  /**
+   * Opens the catalogue: creates the tables if needed and, once, moves a catalogue kept
+   * in the older key-value storage into them (in batches; the old keys are deleted in
+   * the same transaction as each batch is inserted, so an interrupted move resumes).
+   */
+  static async open(storage: DurableObjectStorage): Promise<SqlCatalog> {
+    const catalog = new SqlCatalog(storage.sql);
+    storage.sql.exec(SCHEMA);
+    if (catalog.counter("schema") < SCHEMA_VERSION) {
+      await catalog.migrateLegacy(storage);
+      catalog.setCounter("schema", SCHEMA_VERSION);
+    }
+    return catalog;
+  }
+
+  private async migrateLegacy(storage: DurableObjectStorage): Promise<void> {
+    for (;;) {
+      const batch = await storage.list<CatalogEntry>({ prefix: LEGACY_KEYS.catalog, limit: 500 });
+      if (batch.size === 0) break;
+      storage.transactionSync(() => {
+        this.apply([...batch.values()]);
+        storage.delete([...batch.keys()]);
+      });
+    }
+    for (;;) {
+      const batch = await storage.list<Validators>({ prefix: LEGACY_KEYS.docState, limit: 500 });
+      if (batch.size === 0) break;
+      storage.transactionSync(() => {
+        this.saveValidators(
+          new Map(
+            [...batch].map(([key, state]) => [key.slice(LEGACY_KEYS.docState.length), state]),
+          ),
+        );
+        storage.delete([...batch.keys()]);
+      });
+    }
+    const seq = await storage.get<number>(LEGACY_KEYS.seq);
+    if (typeof seq === "number") {
+      storage.transactionSync(() => {
+        this.setCounter("max_seq", Math.max(seq, this.maxSeq()));
+        storage.delete(LEGACY_KEYS.seq);
+      });
+    }
+  }
+
+  private counter(name: string): number {
+    const row = this.sql.exec("SELECT value FROM counters WHERE name = ?", name).toArray()[0];
+    return row ? Number(row.value) : 0;
+  }
+
+  private setCounter(name: string, value: number): void {
+    this.sql.exec(
+      "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+      name,
+      value,
+    );
+  }
+
+  private entries(cursor: Iterable<Row>): CatalogEntry[] {
+    return [...cursor].map((row) => JSON.parse(row.entry as string) as CatalogEntry);
+  }
+
+  // ---- writes (the caller wraps them in one transaction) -------------------
+
+  /** Stores new versions of catalogue entries, keeping the counters and memberships. */
+  apply(entries: CatalogEntry[]): void {
+    let live = this.counter("live_count");
+    let maxSeq = this.maxSeq();
+    for (const entry of entries) {
+      const old = this.sql
+        .exec("SELECT deleted_ms FROM articles WHERE slug = ?", entry.slug)
+        .toArray()[0];
+      const wasLive = old !== undefined && old.deleted_ms === null;
+      live += (entry.deleted ? 0 : 1) - (wasLive ? 1 : 0);
+      maxSeq = Math.max(maxSeq, entry.seq);
+      const publishedMs = toEpochMs(entry.published);
+      const deletedMs = entry.deleted ? toEpochMs(entry.deleted) : null;
+      this.sql.exec(
+        `INSERT INTO articles (slug, seq, published_ms, deleted_ms, entry) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (slug) DO UPDATE SET seq = excluded.seq, published_ms = excluded.published_ms,
+           deleted_ms = excluded.deleted_ms, entry = excluded.entry`,
+        entry.slug,
+        entry.seq,
+        publishedMs,
+        deletedMs,
+        JSON.stringify(entry),
+      );
+      this.sql.exec("DELETE FROM scope_members WHERE slug = ?", entry.slug);
+      const members = [
+        ...entry.categories.map((c) => ["category", c.slug, c.label] as const),
+        ...entry.authors.map((a) => ["author", a.slug, a.name] as const),
+      ];
+      for (const [kind, scope, label] of members) {
+        this.sql.exec(
+          `INSERT OR IGNORE INTO scope_members (kind, scope, slug, label, published_ms, deleted_ms)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+          kind,
+          scope,
+          entry.slug,
+          label,
+          publishedMs,
+          deletedMs,
+        );
+      }
+    }
+    this.setCounter("live_count", live);
+    this.setCounter("max_seq", maxSeq);
+  }
+
+  /** Forgets tombstones deleted before `beforeMs` (after TOMBSTONE_DAYS); returns how many. */
+  compact(beforeMs: number): number {
+    const gone = this.sql
+      .exec("SELECT slug FROM articles WHERE deleted_ms < ?", beforeMs)
+      .toArray()
+      .map((r) => r.slug as string);
+    for (const slug of gone) {
+      this.sql.exec("DELETE FROM articles WHERE slug = ?", slug);
+      this.sql.exec("DELETE FROM scope_members WHERE slug = ?", slug);
+    }
+    return gone.length;
+  }
+
+  validators(paths: string[]): Map<string, Validators> {
+    const found = new Map<string, Validators>();
+    for (let i = 0; i < paths.length; i += PARAMS_PER_STATEMENT) {
+      const batch = paths.slice(i, i + PARAMS_PER_STATEMENT);
+      const rows = this.sql.exec(
+        `SELECT path, etag, last_modified FROM doc_state WHERE path IN (${batch.map(() => "?").join(",")})`,
+        ...batch,
+      );
+      for (const row of rows)
+        found.set(row.path as string, {
+          etag: row.etag as string,
+          lastModified: row.last_modified as string,
+        });
+    }
+    return found;
+  }
+
+  saveValidators(states: Map<string, Validators>): void {
+    for (const [path, state] of states) {
+      this.sql.exec(
+        `INSERT INTO doc_state (path, etag, last_modified) VALUES (?, ?, ?)
+         ON CONFLICT (path) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified`,
+        path,
+        state.etag,
+        state.lastModified,
+      );
+    }
+  }
+
+  // ---- CatalogView ---------------------------------------------------------
+
+  entry(slug: string): CatalogEntry | undefined {
+    return this.entries(this.sql.exec("SELECT entry FROM articles WHERE slug = ?", slug))[0];
+  }
+
+  maxSeq(): number {
+    return this.counter("max_seq");
+  }
+
+  liveCount(): number {
+    return this.counter("live_count");
+  }
+
+  newest(scope: FeedScope, limit: number): CatalogEntry[] {
+    if (scope.kind === "site") {
+      return this.entries(
+        this.sql.exec(
+          "SELECT entry FROM articles WHERE deleted_ms IS NULL ORDER BY published_ms DESC, slug LIMIT ?",
+          limit,
+        ),
+      );
+    }
+    return this.entries(
+      this.sql.exec(
+        `SELECT a.entry FROM scope_members m JOIN articles a ON a.slug = m.slug
+         WHERE m.kind = ? AND m.scope = ? AND m.deleted_ms IS NULL
+         ORDER BY m.published_ms DESC, m.slug LIMIT ?`,
+        scope.kind,
+        scope.slug,
+        limit,
+      ),
+    );
+  }
+
+  archivePage(page: number, pageSize: number): CatalogEntry[] {
+    const low = (page - 1) * pageSize;
+    return this.entries(
+      this.sql.exec(
+        `SELECT entry FROM articles WHERE seq > ? AND seq <= ? AND deleted_ms IS NULL
+         ORDER BY published_ms DESC, slug`,
+        low,
+        low + pageSize,
+      ),
+    );
+  }
+
+  tombstones(scope: FeedScope, sinceMs: number): CatalogEntry[] {
+    if (scope.kind === "site") {
+      return this.entries(
+        this.sql.exec(
+          "SELECT entry FROM articles WHERE deleted_ms >= ? ORDER BY deleted_ms DESC, slug",
+          sinceMs,
+        ),
+      );
+    }
+    return this.entries(
+      this.sql.exec(
+        `SELECT a.entry FROM scope_members m JOIN articles a ON a.slug = m.slug
+         WHERE m.kind = ? AND m.scope = ? AND m.deleted_ms >= ?
+         ORDER BY m.deleted_ms DESC, m.slug`,
+        scope.kind,
+        scope.slug,
+        sinceMs,
+      ),
+    );
+  }
+
+  label(scope: FeedScope): string | undefined {
+    if (scope.kind === "site") return undefined;
+    const row = this.sql
+      .exec(
+        `SELECT label FROM scope_members WHERE kind = ? AND scope = ?
+         ORDER BY published_ms DESC, slug LIMIT 1`,
+        scope.kind,
+        scope.slug,
+      )
+      .toArray()[0];
+    return row ? (row.label as string) : undefined;
+  }
+
+  listLive(page: { cursor?: ListCursor; offset?: number; limit: number }): CatalogEntry[] {
+    const { cursor, limit } = page;
+    if (cursor) {
+      const ms = toEpochMs(cursor.published);
+      return this.entries(
+        this.sql.exec(
+          `SELECT entry FROM articles WHERE deleted_ms IS NULL
+             AND (published_ms < ? OR (published_ms = ? AND slug > ?))
+           ORDER BY published_ms DESC, slug LIMIT ?`,
+          ms,
+          ms,
+          cursor.slug,
+          limit,
+        ),
+      );
+    }
+    return this.entries(
+      this.sql.exec(
+        "SELECT entry FROM articles WHERE deleted_ms IS NULL ORDER BY published_ms DESC, slug LIMIT ? OFFSET ?",
+        limit,
+        page.offset ?? 0,
+      ),
+    );
+  }
+}

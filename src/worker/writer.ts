@@ -1,0 +1,25 @@
+/**
+ * The only way the Worker changes anything: every write goes to the Publisher (the
+ * single writer) through here, and here the isolate forgets the documents it remembers,
+ * so no write route can forget to and then serve stale documents.
+ */
+import type { Article } from "../core/article.ts";
+import type { Env } from "./env.ts";
+import type { PublishResult } from "./publisher.ts";
+import { publisherOf } from "./site-config.ts";
+import { documentMemory } from "./store/document-memory.ts";
+
+async function forgettingAfter<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } finally {
+    documentMemory.clear();
+  }
+}
+
+export const writer = {
+  publish: (env: Env, slug: string, article: Article): Promise<PublishResult> =>
+    forgettingAfter(publisherOf(env).publish(slug, article) as Promise<PublishResult>),
+  remove: (env: Env, slug: string): Promise<boolean> =>
+    forgettingAfter(publisherOf(env).remove(slug) as Promise<boolean>),
+};
