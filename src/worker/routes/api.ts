@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
-import { validateArticle } from "../../core/article.ts";
+import { type Article, validateArticle } from "../../core/article.ts";
 import { findUnsafeMarkup } from "../../core/html.ts";
 import type { SiteConfig } from "../../core/site.ts";
 import type { StoredArticle } from "../../core/stored-article.ts";
@@ -61,6 +61,15 @@ export function toApiArticle(site: SiteConfig, record: StoredArticle) {
     created: record.created,
     updated: record.updated,
   };
+}
+
+/** Problems of the body's markup; a body the parser cannot even read is one too. */
+function unsafeMarkupOf(site: SiteConfig, article: Article): string[] {
+  try {
+    return findUnsafeMarkup(site, article.body, article.format);
+  } catch (error) {
+    return [`cannot be rendered: ${(error as Error).message}`];
+  }
 }
 
 export const apiRoutes = new Hono<AppEnv>();
@@ -134,7 +143,7 @@ apiRoutes.put(
         "The article has errors; nothing was saved.",
         checked.errors,
       );
-    const unsafe = findUnsafeMarkup(site, checked.article.body, checked.article.format);
+    const unsafe = unsafeMarkupOf(site, checked.article);
     if (unsafe.length > 0) {
       throw new ApiError(
         422,
