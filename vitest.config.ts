@@ -29,6 +29,9 @@ function workerProject(
             // Tests write to KV directly and expect to see it: no isolate memory here
             // (tests/worker/document-memory.test.ts turns it on).
             DOC_MEMORY_TTL_MS: "0",
+            // Tests publish many times a second; KV's one-write-per-second-per-key pacing
+            // is production's (tests/core/publishing/write-pacer.test.ts covers it).
+            KV_WRITE_INTERVAL_MS: "0",
             ...bindings,
           },
           // Every outbound fetch (WebSub pings) goes to a local fake, never the internet.

@@ -18,9 +18,11 @@ export interface CatalogEntry {
   authors: { slug: string; name: string }[];
   /** When it was deleted (RFC 3339), if it was. */
   deleted?: string;
+  /** SHA-256 of the article as stored (see articleDigest): what a sync compares. */
+  digest?: string;
 }
 
-export function catalogEntryOf(record: StoredArticle): CatalogEntry {
+export function catalogEntryOf(record: StoredArticle, digest?: string): CatalogEntry {
   return {
     slug: record.slug,
     seq: record.seq,
@@ -29,6 +31,7 @@ export function catalogEntryOf(record: StoredArticle): CatalogEntry {
     language: record.article.language,
     categories: record.article.categories.map(({ slug, label }) => ({ slug, label })),
     authors: record.article.authors.map(({ slug, name }) => ({ slug, name })),
+    ...(digest ? { digest } : {}),
   };
 }
 

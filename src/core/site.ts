@@ -110,6 +110,8 @@ export interface Settings {
   memoryTtlMs: number;
   /** First WebSub retry delay (WEBSUB_RETRY_MS). */
   websubRetryMs: number;
+  /** Least time between two writes of one KV key (KV_WRITE_INTERVAL_MS; KV allows 1/s). */
+  kvWriteIntervalMs: number;
 }
 
 /**
@@ -121,5 +123,6 @@ export function parseSettings(vars: Vars): Settings {
     site: parseSiteConfig(vars),
     memoryTtlMs: integer(vars, "DOC_MEMORY_TTL_MS", 1000, 0, 60_000),
     websubRetryMs: integer(vars, "WEBSUB_RETRY_MS", 1000, 1, 600_000),
+    kvWriteIntervalMs: integer(vars, "KV_WRITE_INTERVAL_MS", 1000, 0, 10_000),
   };
 }

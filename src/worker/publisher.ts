@@ -20,10 +20,12 @@ import type { Article, FieldError } from "../core/article.ts";
 import type { CatalogEntry } from "../core/catalog.ts";
 import { isoFromEpochMs } from "../core/dates.ts";
 import { type RenderedDoc, strongEtag } from "../core/documents.ts";
+import { articleDigest } from "../core/publishing/canonical.ts";
 import { applyPublish, applyRemove, type PublishStatus } from "../core/publishing/changes.ts";
 import { type DocMeta, docMetaOf } from "../core/publishing/doc-meta.ts";
 import { GroupCommit, SerialQueue } from "../core/publishing/group-commit.ts";
 import {
+  documentCount,
   type KindContext,
   type Prepared,
   planTarget,
@@ -31,17 +33,18 @@ import {
   targetOfDoc,
   targetsDirtiedBy,
 } from "../core/publishing/kinds.ts";
-import { documentLimitProblem } from "../core/publishing/limits.ts";
-import { PendingChanges } from "../core/publishing/pending.ts";
+import { COMMIT_KV_WRITES, documentLimitProblem } from "../core/publishing/limits.ts";
+import { type Change, ChangeQueue, newChange } from "../core/publishing/pending.ts";
 import { prepareRecord, publishProblems } from "../core/publishing/prepare.ts";
 import { type Target, targetKey } from "../core/publishing/targets.ts";
 import { nextValidators, type Validators } from "../core/publishing/validators.ts";
+import { WritePacer } from "../core/publishing/write-pacer.ts";
 import type { StoredArticle } from "../core/stored-article.ts";
 import { absolute, parsePath } from "../core/urls.ts";
 import type { Env } from "./env.ts";
 import { siteOf } from "./site-config.ts";
 import { SqlCatalog } from "./store/catalog-sql.ts";
-import { docKey } from "./store/keys.ts";
+import { articleKey, docKey } from "./store/keys.ts";
 import { RecordStore } from "./store/records.ts";
 import { withRetries } from "./store/retry.ts";
 import { DEFAULT_NOTIFY, notifyHubs } from "./websub.ts";
@@ -52,6 +55,15 @@ const RETRY_DOCUMENTS_MS = 5_000;
 export type PublishResult =
   | { status: PublishStatus; record: StoredArticle }
   | { status: "refused"; errors: FieldError[] };
+
+export interface BulkItem {
+  slug: string;
+  article: Article;
+}
+
+export type BulkResult =
+  | { ok: true; results: { slug: string; status: PublishStatus; record: StoredArticle }[] }
+  | { ok: false; errors: (FieldError & { index: number })[] };
 
 /** A document as a rebuild stored it: its metadata, and whether its bytes changed. */
 interface StoredDoc {
@@ -75,9 +87,8 @@ export class Publisher extends DurableObject<Env> {
   private readonly prepared = new WeakMap<StoredArticle, Prepared>();
   private readonly changes = new SerialQueue();
   private readonly commits = new GroupCommit(() => this.commit());
-  private pending = new PendingChanges();
-  /** The changes of the commit under way, until the catalogue holds them. */
-  private committing: PendingChanges | undefined;
+  private readonly queue = new ChangeQueue();
+  private readonly pacer: WritePacer;
   private nextSeq: number | undefined;
   /** Rebuilds run since this instance started (see stats()). */
   private rebuilds = 0;
@@ -85,6 +96,7 @@ export class Publisher extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.records = new RecordStore(env.ARTICLES);
+    this.pacer = new WritePacer(siteOf(env).kvWriteIntervalMs);
     ctx.blockConcurrencyWhile(async () => {
       this.catalog = await SqlCatalog.open(ctx.storage);
     });
@@ -97,43 +109,87 @@ export class Publisher extends DurableObject<Env> {
   // ---- changes -------------------------------------------------------------
 
   async publish(slug: string, article: Article): Promise<PublishResult> {
-    const result = await this.changes.run(async (): Promise<PublishResult> => {
-      const before = this.entryOf(slug);
-      const previous = before && !before.deleted ? await this.recordOf(slug) : undefined;
-      this.nextSeq ??= this.catalog.maxSeq() + 1;
-      const outcome = applyPublish({
-        slug,
-        article,
-        before,
-        previous,
-        nextSeq: this.nextSeq,
-        nowIso: isoFromEpochMs(Date.now()),
-      });
-      if (outcome.status === "unchanged") return outcome;
-      const errors = this.problemsOf(outcome.record);
-      if (errors.length > 0) return { status: "refused", errors };
-      if (!before) this.nextSeq += 1;
-      this.pending.records.set(slug, outcome.record);
-      this.pending.entries.set(slug, outcome.entry);
-      this.pending.dirty.add(...targetsDirtiedBy(this.site, before, outcome.entry));
-      return outcome;
+    const result = await this.publishMany([{ slug, article }]);
+    if (!result.ok)
+      return { status: "refused", errors: result.errors.map(({ index: _, ...e }) => e) };
+    return result.results[0] as PublishResult;
+  }
+
+  /**
+   * Publishes many articles as one change: every article is checked first, and one that
+   * cannot be published refuses the whole batch (with its index) before anything is
+   * queued. The batch then costs one commit and one render of the shared documents.
+   */
+  async publishMany(items: BulkItem[]): Promise<BulkResult> {
+    const result = await this.changes.run(async (): Promise<BulkResult & { change?: Change }> => {
+      const change = newChange();
+      const errors: (FieldError & { index: number })[] = [];
+      const results: { slug: string; status: PublishStatus; record: StoredArticle }[] = [];
+      const live = items.map(({ slug }) => this.entryOf(slug)).filter((e) => e && !e.deleted);
+      await this.records.read(live.map((e) => (e as CatalogEntry).slug));
+      let nextSeq = (this.nextSeq ??= this.catalog.maxSeq() + 1);
+      const nowIso = isoFromEpochMs(Date.now());
+      for (const [index, { slug, article }] of items.entries()) {
+        if (change.entries.has(slug)) {
+          errors.push({
+            index,
+            path: "slug",
+            message: `"${slug}" appears more than once in the batch`,
+          });
+          continue;
+        }
+        const before = this.entryOf(slug);
+        const previous = before && !before.deleted ? await this.recordOf(slug) : undefined;
+        const digest = await articleDigest(article);
+        const outcome = applyPublish({ slug, article, before, previous, nextSeq, nowIso, digest });
+        if (outcome.status === "unchanged") {
+          results.push({ slug, status: "unchanged", record: outcome.record });
+          continue;
+        }
+        const problems = this.problemsOf(outcome.record);
+        if (problems.length > 0) {
+          errors.push(...problems.map((p) => ({ index, ...p })));
+          continue;
+        }
+        if (!before) nextSeq += 1;
+        change.records.set(slug, outcome.record);
+        change.entries.set(slug, outcome.entry);
+        change.targets.push(...targetsDirtiedBy(this.site, before, outcome.entry));
+        results.push({ slug, status: outcome.status, record: outcome.record });
+      }
+      if (errors.length > 0) return { ok: false, errors };
+      this.nextSeq = nextSeq;
+      if (change.records.size > 0) this.queue.push(change);
+      return { ok: true, results, change };
     });
-    if (result.status === "created" || result.status === "updated") await this.commits.request();
-    return result;
+    if (result.ok && result.change && result.change.records.size > 0)
+      await this.settled(result.change);
+    const { change: _, ...answer } = result;
+    return answer;
   }
 
   /** Deletes an article; its page answers 410 and its id stays a tombstone. */
   async remove(slug: string): Promise<boolean> {
-    const removed = await this.changes.run(async () => {
+    const change = await this.changes.run(async () => {
       const entry = applyRemove(this.entryOf(slug), isoFromEpochMs(Date.now()));
-      if (!entry) return false;
-      this.pending.records.set(slug, null);
-      this.pending.entries.set(slug, entry);
-      this.pending.dirty.add(...targetsDirtiedBy(this.site, entry));
-      return true;
+      if (!entry) return undefined;
+      const removal = newChange(targetsDirtiedBy(this.site, entry));
+      removal.records.set(slug, null);
+      removal.entries.set(slug, entry);
+      this.queue.push(removal);
+      return removal;
     });
-    if (removed) await this.commits.request();
-    return removed;
+    if (change) await this.settled(change);
+    return change !== undefined;
+  }
+
+  /** Waits for the commit that takes `change`; the documents that commit stored. */
+  private async settled(change: Change): Promise<StoredDoc[]> {
+    for (;;) {
+      const stored = await this.commits.request();
+      if (change.outcome?.ok === false) throw change.outcome.error;
+      if (change.outcome) return stored;
+    }
   }
 
   // ---- reads that must be consistent --------------------------------------
@@ -141,6 +197,11 @@ export class Publisher extends DurableObject<Env> {
   /** Live catalogue entries, newest first, `offset`..`offset+limit`. */
   async list(offset: number, limit: number): Promise<{ entries: CatalogEntry[]; total: number }> {
     return { entries: this.catalog.listLive({ offset, limit }), total: this.catalog.liveCount() };
+  }
+
+  /** Digests of live articles after `after` in slug order (see articleDigest). */
+  async digests(after: string, limit: number): Promise<{ slug: string; digest: string | null }[]> {
+    return this.catalog.digests(after, limit);
   }
 
   async get(slug: string): Promise<StoredArticle | undefined> {
@@ -156,8 +217,9 @@ export class Publisher extends DurableObject<Env> {
     const doc = parsePath(path);
     const target = doc && targetOfDoc(doc);
     if (!target || !targetExists(target, this.catalog, this.site)) return undefined;
-    this.pending.dirty.add(target);
-    const stored = (await this.commits.request()).find((d) => d.doc.path === path);
+    const change = newChange([target]);
+    this.queue.push(change);
+    const stored = (await this.settled(change)).find((d) => d.doc.path === path);
     return stored ? { body: stored.doc.body, meta: stored.meta } : undefined;
   }
 
@@ -168,22 +230,18 @@ export class Publisher extends DurableObject<Env> {
 
   /** Retries documents whose write failed (see store()). */
   override async alarm(): Promise<void> {
-    await this.commits.request();
+    while (this.queue.size > 0) await this.commits.request();
   }
 
   // ---- helpers of the changes ----------------------------------------------
 
   /** The entry as the next commit will leave it. */
   private entryOf(slug: string): CatalogEntry | undefined {
-    return (
-      this.pending.entries.get(slug) ??
-      this.committing?.entries.get(slug) ??
-      this.catalog.entry(slug)
-    );
+    return this.queue.entry(slug) ?? this.catalog.entry(slug);
   }
 
   private async recordOf(slug: string): Promise<StoredArticle | undefined> {
-    const queued = this.pending.records.get(slug) ?? this.committing?.records.get(slug);
+    const queued = this.queue.record(slug);
     if (queued !== undefined) return queued ?? undefined;
     return (await this.records.read([slug])).get(slug);
   }
@@ -214,33 +272,38 @@ export class Publisher extends DurableObject<Env> {
   // ---- the commit ----------------------------------------------------------
 
   /**
-   * One group commit: the writes of every change since the last one, then one rebuild of
-   * everything they touched. Records go to KV before the catalogue names them.
+   * One group commit: the changes queued since the last one (as many as one invocation's
+   * KV budget allows), then one rebuild of everything they touched. Records go to KV
+   * before the catalogue names them.
    */
   private async commit(): Promise<StoredDoc[]> {
-    const changes = this.pending;
-    const { records, entries, dirty } = changes;
-    this.pending = new PendingChanges();
-    this.committing = changes;
+    const batch = this.queue.take(
+      (b) => b.records.size + b.dirty.list().reduce((n, t) => n + documentCount(t), 0),
+      COMMIT_KV_WRITES,
+    );
+    if (batch.changes.length === 0) return [];
     try {
-      await this.records.write(records);
+      await this.pacer.ready([...batch.records.keys()].map(articleKey));
+      await this.records.write(batch.records);
       const retention = Date.now() - this.site.tombstoneDays * 86_400_000;
       this.ctx.storage.transactionSync(() => {
-        this.catalog.apply([...entries.values()]);
+        this.catalog.apply([...batch.entries.values()]);
         this.catalog.compact(retention);
       });
     } catch (error) {
       // Memory may now hold changes that storage does not: start afresh from storage.
       // The changes in this commit answer with an error; none of them is half-published.
+      for (const change of batch.changes) change.outcome = { ok: false, error };
       console.error("commit failed; restarting the Publisher", error);
       this.ctx.abort("commit failed");
       throw error;
     } finally {
-      this.committing = undefined;
+      this.queue.settle();
     }
-    if (dirty.empty) return [];
+    for (const change of batch.changes) change.outcome = { ok: true };
+    if (batch.dirty.empty) return [];
     this.rebuilds++;
-    return this.rebuild(dirty.list());
+    return this.rebuild(batch.dirty.list());
   }
 
   private async rebuild(targets: Target[]): Promise<StoredDoc[]> {
@@ -287,6 +350,7 @@ export class Publisher extends DurableObject<Env> {
   private async store(rendered: { doc: RenderedDoc; target: Target }[]): Promise<StoredDoc[]> {
     const { build } = siteOf(this.env);
     const previous = this.catalog.validators(rendered.map(({ doc }) => doc.path));
+    await this.pacer.ready(rendered.map(({ doc }) => docKey(doc.path)));
     const nowIso = isoFromEpochMs(Date.now());
     const results = await Promise.all(
       rendered.map(async ({ doc, target }): Promise<StoredDoc | undefined> => {
@@ -304,7 +368,7 @@ export class Publisher extends DurableObject<Env> {
           await withRetries(() => this.env.ARTICLES.put(key, bytes, { metadata: meta }));
         } catch (error) {
           console.error(`could not store ${key}; retrying in ${RETRY_DOCUMENTS_MS} ms`, error);
-          this.pending.dirty.add(target);
+          this.queue.push(newChange([target]));
           await this.ctx.storage.setAlarm(Date.now() + RETRY_DOCUMENTS_MS);
           return undefined;
         }

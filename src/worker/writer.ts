@@ -5,7 +5,7 @@
  */
 import type { Article } from "../core/article.ts";
 import type { Env } from "./env.ts";
-import type { PublishResult } from "./publisher.ts";
+import type { BulkItem, BulkResult, PublishResult } from "./publisher.ts";
 import { publisherOf } from "./site-config.ts";
 import { documentMemory } from "./store/document-memory.ts";
 
@@ -20,6 +20,8 @@ async function forgettingAfter<T>(write: Promise<T>): Promise<T> {
 export const writer = {
   publish: (env: Env, slug: string, article: Article): Promise<PublishResult> =>
     forgettingAfter(publisherOf(env).publish(slug, article) as Promise<PublishResult>),
+  publishMany: (env: Env, items: BulkItem[]): Promise<BulkResult> =>
+    forgettingAfter(publisherOf(env).publishMany(items) as Promise<BulkResult>),
   remove: (env: Env, slug: string): Promise<boolean> =>
     forgettingAfter(publisherOf(env).remove(slug) as Promise<boolean>),
 };

@@ -9,3 +9,13 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/**
+ * A fingerprint of an article's content (hex SHA-256 of its canonical JSON): equal for
+ * equal articles whatever their key order, so a sync can skip files that did not change.
+ */
+export async function articleDigest(article: unknown): Promise<string> {
+  const bytes = new TextEncoder().encode(canonicalJson(article));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -19,6 +19,8 @@ export interface PublishInput {
   /** The sequence number a new article gets. */
   nextSeq: number;
   nowIso: string;
+  /** The article's digest (see articleDigest), kept in its catalogue entry. */
+  digest?: string;
 }
 
 export type PublishOutcome =
@@ -42,7 +44,11 @@ export function applyPublish(input: PublishInput): PublishOutcome {
     seq: before?.seq ?? input.nextSeq,
   };
   const live = before !== undefined && !before.deleted;
-  return { status: live ? "updated" : "created", record, entry: catalogEntryOf(record) };
+  return {
+    status: live ? "updated" : "created",
+    record,
+    entry: catalogEntryOf(record, input.digest),
+  };
 }
 
 /** A delete: the entry stays as a tombstone; undefined if there is nothing live to delete. */

@@ -51,6 +51,8 @@ interface DocumentKind<T extends Target> {
   targetOf(doc: PublicDoc): T | undefined;
   /** Whether anything lives there: an on-demand render of a target that does not is a 404. */
   exists(target: T, catalog: CatalogView, site: SiteConfig): boolean;
+  /** How many documents a render of the target writes (a commit's KV budget counts them). */
+  documentCount(target: T): number;
   /** The render job of a target (rendered even if it no longer exists: it empties). */
   plan(target: T, catalog: CatalogView, ctx: KindContext): RenderJob | undefined;
 }
@@ -89,6 +91,7 @@ const scopeFeeds: DocumentKind<ScopeTarget> = {
         : undefined,
   // A category or author nobody is filed under (live or as a tombstone) does not exist.
   exists: ({ scope }, catalog) => scope.kind === "site" || catalog.label(scope) !== undefined,
+  documentCount: ({ scope }) => (scope.kind === "site" ? 4 : 3),
   plan(target, catalog, { site, feedMaxBytes, nowMs }) {
     const { scope } = target;
     // Undefined once the last member has left: the feed is rendered empty, titled by slug.
@@ -126,6 +129,7 @@ const archivePages: DocumentKind<ArchiveTarget> = {
   },
   targetOf: (doc) => (doc.kind === "archive" ? { kind: "archive", page: doc.page } : undefined),
   exists: ({ page }, catalog, site) => page <= openPage(layoutOf(catalog, site)),
+  documentCount: () => 3,
   plan(target, catalog, { site }) {
     const layout = layoutOf(catalog, site);
     if (target.page > openPage(layout)) return undefined;
@@ -143,6 +147,7 @@ const articlePages: DocumentKind<ArticleTarget> = {
   dirtiedBy: (entry) => [{ kind: "article", slug: entry.slug }],
   targetOf: (doc) => (doc.kind === "article" ? { kind: "article", slug: doc.slug } : undefined),
   exists: ({ slug }, catalog) => catalog.entry(slug) !== undefined,
+  documentCount: () => 1,
   plan(target, catalog, { site }) {
     const entry = catalog.entry(target.slug);
     if (!entry) return undefined;
@@ -189,6 +194,10 @@ export function targetOfDoc(doc: PublicDoc): Target | undefined {
 
 export function targetExists(target: Target, catalog: CatalogView, site: SiteConfig): boolean {
   return (KINDS[target.kind] as DocumentKind<Target>).exists(target, catalog, site);
+}
+
+export function documentCount(target: Target): number {
+  return (KINDS[target.kind] as DocumentKind<Target>).documentCount(target);
 }
 
 export function planTarget(

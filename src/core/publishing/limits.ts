@@ -65,3 +65,11 @@ export function fitToBudget<E, D extends { body: string }>(
   }
   return best;
 }
+
+/**
+ * KV writes one commit may make: Workers allow 1,000 KV operations per invocation, and
+ * the rest of the budget is left for the record reads a rebuild makes.
+ */
+export const COMMIT_KV_WRITES = 800;
+/** Articles in one bulk publish: its records and pages, plus the shared documents, fit one commit. */
+export const BULK_MAX_ARTICLES = 200;

@@ -1,11 +1,98 @@
-/** What changes since the last commit have queued: the writes, and the targets they dirty. */
+/**
+ * Changes waiting for a commit, in arrival order. Each change (one publish, one delete,
+ * one bulk batch, one on-demand render) is committed whole; a commit takes changes from
+ * the head while their KV writes fit one invocation's budget, so a burst of changes never
+ * makes a commit exceed Workers' 1,000 KV operations per invocation.
+ */
 import type { CatalogEntry } from "../catalog.ts";
 import type { StoredArticle } from "../stored-article.ts";
-import { DirtySet } from "./targets.ts";
+import { DirtySet, type Target } from "./targets.ts";
 
-export class PendingChanges {
+export interface Change {
   /** Records to put, or (null) to delete. */
-  readonly records = new Map<string, StoredArticle | null>();
-  readonly entries = new Map<string, CatalogEntry>();
-  readonly dirty = new DirtySet();
+  readonly records: Map<string, StoredArticle | null>;
+  readonly entries: Map<string, CatalogEntry>;
+  readonly targets: Target[];
+  /** Set by the commit that took it: done, or the error that failed it. */
+  outcome?: { ok: true } | { ok: false; error: unknown };
+}
+
+export function newChange(targets: Target[] = []): Change {
+  return { records: new Map(), entries: new Map(), targets };
+}
+
+/** A commit's worth of changes, merged (a later version of an article wins). */
+export interface Batch {
+  changes: Change[];
+  records: Map<string, StoredArticle | null>;
+  entries: Map<string, CatalogEntry>;
+  dirty: DirtySet;
+}
+
+export class ChangeQueue {
+  private queued: Change[] = [];
+  /** The batch being committed, until the catalogue holds it. */
+  private inFlight: Change[] = [];
+
+  push(change: Change): void {
+    this.queued.push(change);
+  }
+
+  get size(): number {
+    return this.queued.length;
+  }
+
+  /** The newest version of an entry among changes not yet in the catalogue. */
+  entry(slug: string): CatalogEntry | undefined {
+    return this.find((c) => c.entries.get(slug));
+  }
+
+  /** The newest version of a record (null: deleted) among changes not yet in the catalogue. */
+  record(slug: string): StoredArticle | null | undefined {
+    return this.find((c) => c.records.get(slug));
+  }
+
+  private find<T>(get: (c: Change) => T | undefined): T | undefined {
+    for (const list of [this.queued, this.inFlight]) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const found = get(list[i] as Change);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Takes changes from the head while `cost` of the merged batch stays within `budget`;
+   * always at least one, so a change larger than the budget still gets committed alone.
+   */
+  take(cost: (batch: Batch) => number, budget: number): Batch {
+    const batch: Batch = {
+      changes: [],
+      records: new Map(),
+      entries: new Map(),
+      dirty: new DirtySet(),
+    };
+    while (this.queued.length > 0) {
+      const next = this.queued[0] as Change;
+      const trial: Batch = {
+        changes: [...batch.changes, next],
+        records: new Map([...batch.records, ...next.records]),
+        entries: new Map([...batch.entries, ...next.entries]),
+        dirty: new DirtySet(),
+      };
+      trial.dirty.merge(batch.dirty);
+      trial.dirty.add(...next.targets);
+      if (batch.changes.length > 0 && cost(trial) > budget) break;
+      this.queued.shift();
+      Object.assign(batch, trial);
+    }
+    this.inFlight = batch.changes;
+    return batch;
+  }
+
+  /** The batch taken last is in the catalogue (or failed): lookups stop seeing it. */
+  settle(): void {
+    this.inFlight = [];
+  }
 }

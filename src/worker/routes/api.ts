@@ -2,21 +2,29 @@
  * The admin API (JSON). Every change goes through the Publisher, the single writer;
  * every refusal is an ApiError, raised before anything is written.
  */
-import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { type Article, validateArticle } from "../../core/article.ts";
+import {
+  type Article,
+  type FieldError,
+  type ValidationResult,
+  validateArticle,
+} from "../../core/article.ts";
 import { findUnsafeMarkup } from "../../core/html.ts";
+import { BULK_MAX_ARTICLES } from "../../core/publishing/limits.ts";
 import type { SiteConfig } from "../../core/site.ts";
 import type { StoredArticle } from "../../core/stored-article.ts";
 import { absolute, articlePath } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
+import type { BulkItem } from "../publisher.ts";
 import { publisherOf, siteOf } from "../site-config.ts";
 import { writer } from "../writer.ts";
 
 /** Largest request body accepted by PUT (documented in the README). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Largest bulk request body: BULK_MAX_ARTICLES articles of typical size, with room. */
+export const MAX_BULK_BODY_BYTES = 16 * 1024 * 1024;
 
 async function digest(text: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
@@ -102,71 +110,151 @@ apiRoutes.get("/articles/:slug", async (c) => {
   return c.json(toApiArticle(siteOf(c.env).site, record));
 });
 
-apiRoutes.put(
-  "/articles/:slug",
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(
-        413,
-        "payload_too_large",
-        `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
-      );
-    },
-  }),
-  async (c) => {
-    const slug = c.req.param("slug");
-    const type = c.req.header("Content-Type") ?? "";
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-      throw new ApiError(
-        415,
-        "unsupported_media_type",
-        `Send the article as Content-Type: application/json (got "${type || "none"}").`,
-      );
+/** A JSON request body of at most `maxBytes`, or the ApiError that says what is wrong. */
+async function readJson(c: Context<AppEnv>, maxBytes: number): Promise<unknown> {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      `Send the article as Content-Type: application/json (got "${type || "none"}").`,
+    );
+  }
+  const declared = Number(c.req.header("Content-Length") ?? "0");
+  const text = declared > maxBytes ? "" : await c.req.text();
+  if (declared > maxBytes || new TextEncoder().encode(text).byteLength > maxBytes) {
+    throw new ApiError(
+      413,
+      "payload_too_large",
+      `The request body is larger than ${maxBytes} bytes.`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(
+      400,
+      "malformed_json",
+      `The body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Validates an article and its markup; field errors, or the article. */
+function checkArticle(site: SiteConfig, input: unknown, slug: string): ValidationResult {
+  const checked = validateArticle(input, slug);
+  if (!checked.ok) return checked;
+  const unsafe = unsafeMarkupOf(site, checked.article);
+  if (unsafe.length > 0)
+    return { ok: false, errors: unsafe.map((message) => ({ path: "body", message })) };
+  return checked;
+}
+
+apiRoutes.put("/articles/:slug", async (c) => {
+  const slug = c.req.param("slug");
+  const input = await readJson(c, MAX_BODY_BYTES);
+  const { site } = siteOf(c.env);
+  const checked = checkArticle(site, input, slug);
+  if (!checked.ok)
+    throw new ApiError(
+      422,
+      "invalid_article",
+      "The article has errors; nothing was saved.",
+      checked.errors,
+    );
+  const result = await writer.publish(c.env, slug, checked.article);
+  if (result.status === "refused") {
+    throw new ApiError(
+      422,
+      "invalid_article",
+      "The article cannot be published; nothing was saved.",
+      result.errors,
+    );
+  }
+  const status = result.status === "created" ? 201 : 200;
+  return c.json(toApiArticle(site, result.record), status, {
+    Location: absolute(site, `/api/articles/${slug}`),
+  });
+});
+
+/**
+ * Many articles in one request (`{"articles": [{slug, ...article}, …]}`): validated all
+ * first, committed together, so an import costs one commit per request instead of one
+ * per article. One bad article refuses the batch, naming its index and field.
+ */
+apiRoutes.put("/articles", async (c) => {
+  const input = await readJson(c, MAX_BULK_BODY_BYTES);
+  const list = (input as { articles?: unknown } | null)?.articles;
+  if (!Array.isArray(list) || list.length === 0 || list.length > BULK_MAX_ARTICLES) {
+    throw new ApiError(422, "invalid_article", "The batch has errors; nothing was saved.", [
+      {
+        path: "articles",
+        message: `must be a list of 1 to ${BULK_MAX_ARTICLES} articles, each with its slug`,
+      },
+    ]);
+  }
+  const { site } = siteOf(c.env);
+  const items: BulkItem[] = [];
+  const errors: FieldError[] = [];
+  list.forEach((item, index) => {
+    const slug = (item as { slug?: unknown } | null)?.slug;
+    if (typeof slug !== "string") {
+      errors.push({ path: `articles.${index}.slug`, message: "is required in a batch" });
+      return;
     }
-    let input: unknown;
-    try {
-      input = JSON.parse(await c.req.text());
-    } catch (error) {
-      throw new ApiError(
-        400,
-        "malformed_json",
-        `The body is not valid JSON: ${(error as Error).message}`,
-      );
-    }
-    const { site } = siteOf(c.env);
-    const checked = validateArticle(input, slug);
-    if (!checked.ok)
-      throw new ApiError(
-        422,
-        "invalid_article",
-        "The article has errors; nothing was saved.",
-        checked.errors,
-      );
-    const unsafe = unsafeMarkupOf(site, checked.article);
-    if (unsafe.length > 0) {
-      throw new ApiError(
-        422,
-        "invalid_article",
-        "The article has errors; nothing was saved.",
-        unsafe.map((message) => ({ path: "body", message })),
-      );
-    }
-    const result = await writer.publish(c.env, slug, checked.article);
-    if (result.status === "refused") {
-      throw new ApiError(
-        422,
-        "invalid_article",
-        "The article cannot be published; nothing was saved.",
-        result.errors,
-      );
-    }
-    const status = result.status === "created" ? 201 : 200;
-    return c.json(toApiArticle(site, result.record), status, {
-      Location: absolute(site, `/api/articles/${slug}`),
-    });
-  },
-);
+    const checked = checkArticle(site, item, slug);
+    if (checked.ok) items.push({ slug, article: checked.article });
+    else errors.push(...checked.errors.map((e) => ({ ...e, path: `articles.${index}.${e.path}` })));
+  });
+  if (errors.length > 0)
+    throw new ApiError(422, "invalid_article", "The batch has errors; nothing was saved.", errors);
+  const result = await writer.publishMany(c.env, items);
+  if (!result.ok) {
+    throw new ApiError(
+      422,
+      "invalid_article",
+      "The batch cannot be published; nothing was saved.",
+      result.errors.map(({ index, path, message }) => ({
+        path: `articles.${index}.${path}`,
+        message,
+      })),
+    );
+  }
+  const count = (status: string) => result.results.filter((r) => r.status === status).length;
+  return c.json({
+    created: count("created"),
+    updated: count("updated"),
+    unchanged: count("unchanged"),
+    articles: result.results.map(({ slug, status, record }) => ({
+      slug,
+      status,
+      url: absolute(site, articlePath(slug)),
+      updated: record.updated,
+    })),
+  });
+});
+
+/**
+ * The digest of every live article (see articleDigest), by slug, a page at a time: what
+ * a sync compares with its files to send only what changed.
+ */
+apiRoutes.get("/digests", async (c) => {
+  const after = c.req.query("after") ?? "";
+  const limit = Number(c.req.query("limit") ?? "1000");
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new ApiError(400, "bad_request", "limit must be a whole number from 1 to 1000.");
+  }
+  const { site } = siteOf(c.env);
+  const digests = await publisherOf(c.env).digests(after, limit);
+  const last = digests[digests.length - 1];
+  return c.json({
+    digests: Object.fromEntries(digests.map((d) => [d.slug, d.digest])),
+    next:
+      digests.length === limit && last
+        ? absolute(site, `/api/digests?after=${encodeURIComponent(last.slug)}&limit=${limit}`)
+        : null,
+  });
+});
 
 apiRoutes.delete("/articles/:slug", async (c) => {
   const slug = c.req.param("slug");

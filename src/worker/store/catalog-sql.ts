@@ -226,6 +226,19 @@ export class SqlCatalog implements CatalogView {
     }
   }
 
+  /** Digests of live articles with a slug after `after`, in slug order (the primary key). */
+  digests(after: string, limit: number): { slug: string; digest: string | null }[] {
+    return this.sql
+      .exec(
+        `SELECT slug, json_extract(entry, '$.digest') AS digest FROM articles
+         WHERE slug > ? AND deleted_ms IS NULL ORDER BY slug LIMIT ?`,
+        after,
+        limit,
+      )
+      .toArray()
+      .map((row) => ({ slug: row.slug as string, digest: (row.digest as string | null) ?? null }));
+  }
+
   // ---- CatalogView ---------------------------------------------------------
 
   entry(slug: string): CatalogEntry | undefined {

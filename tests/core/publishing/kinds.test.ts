@@ -34,7 +34,7 @@ function record(
 }
 
 function world(records: StoredArticle[]) {
-  const catalog = new MemoryCatalog(records.map(catalogEntryOf));
+  const catalog = new MemoryCatalog(records.map((r) => catalogEntryOf(r)));
   const prepared = new Map<string, Prepared>(records.map((r) => [r.slug, prepareRecord(site, r)]));
   return { catalog, prepared };
 }
@@ -143,7 +143,7 @@ describe("planTarget and render", () => {
   });
 
   it("a deleted article's page is the 410 page", () => {
-    const c = new MemoryCatalog(records.map(catalogEntryOf));
+    const c = new MemoryCatalog(records.map((r) => catalogEntryOf(r)));
     const entry = c.entry("story-3");
     if (!entry) throw new Error("fixture");
     c.put({ ...entry, deleted: "2026-11-30T00:00:00.000Z" });

@@ -1,0 +1,111 @@
+/**
+ * Bulk publishing (PUT /api/articles): every article checked first, one commit and one
+ * render of the shared documents per request, all or nothing; and the digests a sync
+ * compares its files with.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { validateArticle } from "../../src/core/article.ts";
+import { articleDigest } from "../../src/core/publishing/canonical.ts";
+import { BULK_MAX_ARTICLES } from "../../src/core/publishing/limits.ts";
+import { publisherOf } from "../../src/worker/site-config.ts";
+import { request, sampleArticle, snapshotFeeds, TOKEN } from "./helpers.ts";
+
+const bulk = (articles: unknown[]) =>
+  request("/api/articles", {
+    method: "PUT",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ articles }),
+  });
+const item = (slug: string, overrides: Record<string, unknown> = {}) => ({
+  slug,
+  ...sampleArticle({ title: `عنوان ${slug}`, ...overrides }),
+});
+const feedIds = async () =>
+  ((await (await request("/feed.json")).json()) as { items: { id: string }[] }).items.map(
+    (i) => i.id,
+  );
+
+describe("PUT /api/articles (bulk)", () => {
+  it("publishes a batch in one commit and reports each article's status", async () => {
+    const before = (await publisherOf(env).stats()).rebuilds;
+    const slugs = Array.from({ length: 40 }, (_, i) => `bulk-${i}`);
+    const response = await bulk(slugs.map((s) => item(s)));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      created: number;
+      updated: number;
+      unchanged: number;
+      articles: { slug: string; status: string; url: string }[];
+    };
+    expect(body).toMatchObject({ created: 40, updated: 0, unchanged: 0 });
+    expect(body.articles[0]).toMatchObject({
+      slug: "bulk-0",
+      status: "created",
+      url: "http://localhost:8787/articles/bulk-0",
+    });
+    expect((await publisherOf(env).stats()).rebuilds - before).toBe(1);
+    expect(await feedIds()).toEqual(
+      expect.arrayContaining(slugs.map((s) => `http://localhost:8787/articles/${s}`)),
+    );
+
+    const again = await bulk([item("bulk-0"), item("bulk-1", { title: "عنوان معدل" })]);
+    expect(await again.json()).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
+  });
+
+  it.each([
+    ["a field error", [item("ok-1"), item("bad-1", { title: "" })], "articles.1.title"],
+    ["a missing slug", [item("ok-2"), sampleArticle()], "articles.1.slug"],
+    ["a slug twice", [item("twice"), item("twice")], "articles.1.slug"],
+    [
+      "unsafe markup",
+      [item("ok-3"), item("bad-3", { body: "<script>x</script>", format: "html" })],
+      "articles.1.body",
+    ],
+    [
+      "a body too large once rendered",
+      [item("ok-4"), item("bad-4", { body: "&".repeat(200_000) })],
+      "articles.1.body",
+    ],
+  ])(
+    "one article with %s refuses the whole batch, naming its index; nothing changes",
+    async (_, articles, path) => {
+      const before = await snapshotFeeds();
+      const response = await bulk(articles);
+      expect(response.status).toBe(422);
+      const { error } = (await response.json()) as { error: { fields: { path: string }[] } };
+      expect(error.fields.map((f) => f.path)).toContain(path);
+      expect(await snapshotFeeds()).toEqual(before);
+      for (const a of articles as { slug?: string }[])
+        if (a.slug) expect((await request(`/articles/${a.slug}`)).status).toBe(404);
+    },
+  );
+
+  it("refuses an empty batch and one over the limit", async () => {
+    expect((await bulk([])).status).toBe(422);
+    const tooMany = Array.from({ length: BULK_MAX_ARTICLES + 1 }, (_, i) => item(`many-${i}`));
+    const response = await bulk(tooMany);
+    expect(response.status).toBe(422);
+    expect(JSON.stringify(await response.json())).toContain(`1 to ${BULK_MAX_ARTICLES} articles`);
+  });
+});
+
+describe("GET /api/digests", () => {
+  it("gives each live article's digest, equal to the digest of the validated article, a page at a time", async () => {
+    const slugs = ["digest-a", "digest-b", "digest-c"];
+    expect((await bulk(slugs.map((s) => item(s)))).status).toBe(200);
+    const auth = { headers: { Authorization: `Bearer ${TOKEN}` } };
+    const first = (await (await request("/api/digests?after=digest-&limit=2", auth)).json()) as {
+      digests: Record<string, string>;
+      next: string;
+    };
+    expect(Object.keys(first.digests)).toEqual(["digest-a", "digest-b"]);
+    const checked = validateArticle(item("digest-a"), "digest-a");
+    if (!checked.ok) throw new Error("fixture");
+    expect(first.digests["digest-a"]).toBe(await articleDigest(checked.article));
+    const second = (await (await request(first.next, auth)).json()) as {
+      digests: Record<string, string>;
+    };
+    expect(Object.keys(second.digests)[0]).toBe("digest-c");
+  });
+});
