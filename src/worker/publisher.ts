@@ -127,7 +127,7 @@ export class Publisher extends DurableObject<Env> {
       const results: { slug: string; status: PublishStatus; record: StoredArticle }[] = [];
       const live = items.map(({ slug }) => this.entryOf(slug)).filter((e) => e && !e.deleted);
       await this.records.read(live.map((e) => (e as CatalogEntry).slug));
-      let nextSeq = (this.nextSeq ??= this.catalog.maxSeq() + 1);
+      let nextSeq = this.nextSeq ?? this.catalog.maxSeq() + 1;
       const nowIso = isoFromEpochMs(Date.now());
       for (const [index, { slug, article }] of items.entries()) {
         if (change.entries.has(slug)) {
