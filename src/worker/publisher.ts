@@ -20,6 +20,7 @@ import type { Article, FieldError } from "../core/article.ts";
 import type { CatalogEntry } from "../core/catalog.ts";
 import { isoFromEpochMs } from "../core/dates.ts";
 import { type RenderedDoc, strongEtag } from "../core/documents.ts";
+import { openPage } from "../core/feeds/archive.ts";
 import { articleDigest } from "../core/publishing/canonical.ts";
 import { applyPublish, applyRemove, type PublishStatus } from "../core/publishing/changes.ts";
 import { type DocMeta, docMetaOf } from "../core/publishing/doc-meta.ts";
@@ -36,6 +37,11 @@ import {
 import { COMMIT_KV_WRITES, documentLimitProblem } from "../core/publishing/limits.ts";
 import { type Change, ChangeQueue, newChange } from "../core/publishing/pending.ts";
 import { prepareRecord, publishProblems } from "../core/publishing/prepare.ts";
+import {
+  nextRerenderBatch,
+  RERENDER_START,
+  type RerenderCursor,
+} from "../core/publishing/rerender.ts";
 import { type Target, targetKey } from "../core/publishing/targets.ts";
 import { nextValidators, type Validators } from "../core/publishing/validators.ts";
 import { WritePacer } from "../core/publishing/write-pacer.ts";
@@ -99,7 +105,28 @@ export class Publisher extends DurableObject<Env> {
     this.pacer = new WritePacer(siteOf(env).kvWriteIntervalMs);
     ctx.blockConcurrencyWhile(async () => {
       this.catalog = await SqlCatalog.open(ctx.storage);
+      await this.startRerenderIfStale();
     });
+  }
+
+  /**
+   * After a configuration or renderer change (a new build fingerprint), re-render every
+   * document, one bounded batch per alarm (core/publishing/rerender.ts). A catalogue
+   * that never rendered anything has nothing stale.
+   */
+  private async startRerenderIfStale(): Promise<void> {
+    const { build } = siteOf(this.env);
+    const rendered = this.catalog.state("build");
+    if (rendered === build) return;
+    if (rendered === undefined && this.catalog.maxSeq() === 0) {
+      this.catalog.setState("build", build);
+      return;
+    }
+    if (this.catalog.state("rerender_build") !== build) {
+      this.catalog.setState("rerender_build", build);
+      this.catalog.setState("rerender_cursor", JSON.stringify(RERENDER_START));
+    }
+    await this.ctx.storage.setAlarm(Date.now());
   }
 
   private get site() {
@@ -228,9 +255,43 @@ export class Publisher extends DurableObject<Env> {
     return { rebuilds: this.rebuilds, articles: this.catalog.liveCount() };
   }
 
-  /** Retries documents whose write failed (see store()). */
+  /** Retries documents whose write failed (see store()), then continues a re-render. */
   override async alarm(): Promise<void> {
     while (this.queue.size > 0) await this.commits.request();
+    const cursor = this.catalog.state("rerender_cursor");
+    if (!cursor) return;
+    const { pageSize, maxSeq } = {
+      pageSize: this.site.archivePageSize,
+      maxSeq: this.catalog.maxSeq(),
+    };
+    const batch = nextRerenderBatch(
+      JSON.parse(cursor) as RerenderCursor,
+      {
+        scopesAfter: (after, limit) => this.catalog.scopesAfter(after, limit),
+        slugsAfter: (after, limit) => this.catalog.slugsAfter(after, limit),
+        openPage: () => openPage({ pageSize, maxSeq }),
+      },
+      COMMIT_KV_WRITES,
+    );
+    if (batch.targets.length > 0) await this.settled(this.enqueue(newChange(batch.targets)));
+    if (batch.next) {
+      this.catalog.setState("rerender_cursor", JSON.stringify(batch.next));
+      await this.ctx.storage.setAlarm(Date.now());
+    } else {
+      this.catalog.setState("build", this.catalog.state("rerender_build"));
+      this.catalog.setState("rerender_cursor", undefined);
+    }
+  }
+
+  /** Progress of a re-render after a configuration change (for operators and tests). */
+  async rerenderStatus(): Promise<{ running: boolean; cursor?: RerenderCursor }> {
+    const cursor = this.catalog.state("rerender_cursor");
+    return cursor ? { running: true, cursor: JSON.parse(cursor) } : { running: false };
+  }
+
+  private enqueue(change: Change): Change {
+    this.queue.push(change);
+    return change;
   }
 
   // ---- helpers of the changes ----------------------------------------------

@@ -14,6 +14,8 @@
  * |                 |                          | (kind, scope, deleted time): a scope's tombstones        |
  * | `doc_state`     | path                     | the validators of the documents one commit writes        |
  * | `counters`      | name                     | `max_seq`, `live_count`, `schema`                        |
+ * | `state`         | name                     | `build` documents were last fully rendered with; a       |
+ * |                 |                          | re-render's `rerender_build` and `rerender_cursor`       |
  */
 import type { CatalogEntry } from "../../core/catalog.ts";
 import { toEpochMs } from "../../core/dates.ts";
@@ -57,6 +59,10 @@ CREATE TABLE IF NOT EXISTS doc_state (
 CREATE TABLE IF NOT EXISTS counters (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
 );
 `;
 
@@ -131,6 +137,47 @@ export class SqlCatalog implements CatalogView {
       name,
       value,
     );
+  }
+
+  state(name: string): string | undefined {
+    const row = this.sql.exec("SELECT value FROM state WHERE name = ?", name).toArray()[0];
+    return row ? (row.value as string) : undefined;
+  }
+
+  setState(name: string, value: string | undefined): void {
+    if (value === undefined) this.sql.exec("DELETE FROM state WHERE name = ?", name);
+    else
+      this.sql.exec(
+        "INSERT INTO state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        name,
+        value,
+      );
+  }
+
+  /** Categories and authors with any member, after `after` in (kind, slug) order. */
+  scopesAfter(
+    after: { kind: "category" | "author"; slug: string } | undefined,
+    limit: number,
+  ): { kind: "category" | "author"; slug: string }[] {
+    return this.sql
+      .exec(
+        `SELECT DISTINCT kind, scope FROM scope_members WHERE kind > ? OR (kind = ? AND scope > ?)
+         ORDER BY kind, scope LIMIT ?`,
+        after?.kind ?? "",
+        after?.kind ?? "",
+        after?.slug ?? "",
+        limit,
+      )
+      .toArray()
+      .map((row) => ({ kind: row.kind as "category" | "author", slug: row.scope as string }));
+  }
+
+  /** Slugs of every article (live or deleted) after `after`, in slug order. */
+  slugsAfter(after: string, limit: number): string[] {
+    return this.sql
+      .exec("SELECT slug FROM articles WHERE slug > ? ORDER BY slug LIMIT ?", after, limit)
+      .toArray()
+      .map((row) => row.slug as string);
   }
 
   private entries(cursor: Iterable<Row>): CatalogEntry[] {
