@@ -82,3 +82,22 @@ describe("deletion", () => {
     }
   });
 });
+
+describe("the feed stylesheet", () => {
+  it("is served from the Worker itself as XSL, with a strong ETag and 304s", async () => {
+    const response = await request("/feed.xsl");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("text/xsl; charset=utf-8");
+    const text = await response.text();
+    expect(text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>/);
+    expect(text).toContain("<xsl:stylesheet");
+    const etag = response.headers.get("ETag") as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    const again = await request("/feed.xsl", { headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+    // Every RSS and Atom document names it.
+    expect(await (await request("/feed.xml")).text()).toContain(
+      '<?xml-stylesheet type="text/xsl" href="/feed.xsl"?>',
+    );
+  });
+});

@@ -12,6 +12,7 @@ import type { ServedDoc } from "../publisher.ts";
 import { publisherOf, siteOf } from "../site-config.ts";
 import { documentMemory } from "../store/document-memory.ts";
 import { type DocMeta, docKey, isDocMeta } from "../store/keys.ts";
+import { STYLESHEET_PATH, serveStylesheet } from "./stylesheet.ts";
 
 /**
  * Feeds: readers poll often; a minute of freshness, then revalidation (cheap: 304), and
@@ -28,7 +29,7 @@ const formatOf = (doc: PublicDoc) =>
  * Chromium shows `application/rss+xml` and `application/atom+xml` as raw text and never
  * applies their XSL stylesheet. A browser navigating to a feed (it asks for text/html
  * and names no feed type) gets the same bytes as `application/xml`, which it renders
- * through /feed.xsl; feed readers, which ask for feed types or anything, get the feed
+ * through the stylesheet (stylesheet.ts); feed readers, which ask for feed types or anything, get the feed
  * media types. `Vary: Accept` keeps caches from mixing the two.
  */
 const BROWSER_XML_TYPE = "application/xml; charset=utf-8";
@@ -151,6 +152,7 @@ export const readRoutes = new Hono<AppEnv>();
 
 // One grammar for every public path (core/urls.ts): what it does not name is a 404
 // without a KV read.
+readRoutes.get(STYLESHEET_PATH, serveStylesheet);
 readRoutes.get("*", (c) => {
   const target = parsePath(c.req.path);
   return target ? serve(c, target) : notFound(c);
