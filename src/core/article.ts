@@ -5,7 +5,7 @@
  * because silently changing an editor's text is a surprise.
  */
 import * as v from "valibot";
-import { isIsoDateTimeWithZone } from "./dates.ts";
+import { isIsoDateTimeWithZone, toEpochMs } from "./dates.ts";
 import { isWellFormedLanguageTag } from "./language.ts";
 import { findXmlForbidden, normalizeText } from "./text.ts";
 
@@ -154,16 +154,21 @@ export const ArticleSchema = v.strictObject({
     [],
   ),
   image: v.optional(ImageSchema),
+  /** Kept out of every public document until set to false (or removed). */
+  draft: v.optional(v.boolean("must be true or false")),
+  /** When the article is retracted by itself (an embargo's end, a wire's takedown). */
+  expires: v.optional(dateTime),
   // Read-only fields, accepted so that what GET returns can be PUT back as it is.
   slug: v.optional(slug),
   url: v.optional(v.string()),
   created: v.optional(v.string()),
   updated: v.optional(v.string()),
+  status: v.optional(v.string()),
 });
 
 type Parsed = v.InferOutput<typeof ArticleSchema>;
 /** A validated, normalised article as an editor wrote it (read-only fields removed). */
-export type Article = Omit<Parsed, "slug" | "url" | "created" | "updated">;
+export type Article = Omit<Parsed, "slug" | "url" | "created" | "updated" | "status">;
 export type Author = Article["authors"][number];
 export type Category = Article["categories"][number];
 export type LeadImage = NonNullable<Article["image"]>;
@@ -210,7 +215,11 @@ export function validateArticle(input: unknown, slugFromLocation: string): Valid
       message: `is "${result.output.slug}" but the article lives at "${slugFromLocation}"`,
     });
   }
+  if (result.success && result.output.expires !== undefined) {
+    if (toEpochMs(result.output.expires) <= toEpochMs(result.output.published))
+      errors.push({ path: "expires", message: "must be later than published" });
+  }
   if (errors.length > 0 || !result.success) return { ok: false, errors };
-  const { slug: _s, url: _u, created: _c, updated: _up, ...article } = result.output;
+  const { slug: _s, url: _u, created: _c, updated: _up, status: _st, ...article } = result.output;
   return { ok: true, article };
 }

@@ -8,19 +8,49 @@ import { toEpochMs } from "./dates.ts";
 import type { StoredArticle } from "./stored-article.ts";
 import type { FeedScope } from "./urls.ts";
 
+/**
+ * Where an article stands. Only `live` articles are in public documents; one that was
+ * public and no longer is (deleted, expired, or taken back to draft or scheduled) leaves
+ * a tombstone and its page answers 410; one never public leaves no trace.
+ */
+export type ArticleStatus = "draft" | "scheduled" | "live" | "expired" | "deleted";
+export const ARTICLE_STATUSES: ArticleStatus[] = [
+  "draft",
+  "scheduled",
+  "live",
+  "expired",
+  "deleted",
+];
+
 export interface CatalogEntry {
   slug: string;
+  /** Order of first publication (archive position); 0 while never public. */
   seq: number;
   published: string;
   updated: string;
   language: string;
   categories: { slug: string; label: string }[];
   authors: { slug: string; name: string }[];
-  /** When it was deleted (RFC 3339), if it was. */
+  /** When it left the public documents (RFC 3339): deleted, expired or withdrawn. */
   deleted?: string;
+  /** Not public because a draft, or because its publication time is still to come. */
+  hold?: "draft" | "scheduled";
+  /** When it retracts itself (RFC 3339). */
+  expires?: string;
+  /** It left because `expires` passed (the record is kept). */
+  expired?: boolean;
   /** SHA-256 of the article as stored (see articleDigest): what a sync compares. */
   digest?: string;
 }
+
+export function statusOf(entry: CatalogEntry): ArticleStatus {
+  if (entry.hold) return entry.hold;
+  if (entry.deleted) return entry.expired ? "expired" : "deleted";
+  return "live";
+}
+
+/** Whether the article was ever in a public document (and so has an archive place). */
+export const wasPublic = (entry: CatalogEntry): boolean => entry.seq > 0;
 
 export function catalogEntryOf(record: StoredArticle, digest?: string): CatalogEntry {
   return {
@@ -31,6 +61,7 @@ export function catalogEntryOf(record: StoredArticle, digest?: string): CatalogE
     language: record.article.language,
     categories: record.article.categories.map(({ slug, label }) => ({ slug, label })),
     authors: record.article.authors.map(({ slug, name }) => ({ slug, name })),
+    ...(record.article.expires ? { expires: record.article.expires } : {}),
     ...(digest ? { digest } : {}),
   };
 }
@@ -60,11 +91,11 @@ export function selectLive(
   scope: FeedScope,
   limit: number,
 ): CatalogEntry[] {
-  const live = [...entries].filter((e) => !e.deleted && inScope(e, scope));
+  const live = [...entries].filter((e) => statusOf(e) === "live" && inScope(e, scope));
   return live.sort(byNewest).slice(0, limit);
 }
 
-/** Deleted entries of a scope still within the retention period at `nowMs`, newest first. */
+/** Entries of a scope that left public documents, still within the retention period at `nowMs`, newest first. */
 export function selectTombstones(
   entries: Iterable<CatalogEntry>,
   scope: FeedScope,
@@ -73,7 +104,7 @@ export function selectTombstones(
 ): CatalogEntry[] {
   const cutoff = nowMs - retentionDays * 86_400_000;
   return [...entries]
-    .filter((e) => e.deleted && toEpochMs(e.deleted) >= cutoff && inScope(e, scope))
+    .filter((e) => e.deleted && wasPublic(e) && toEpochMs(e.deleted) >= cutoff && inScope(e, scope))
     .sort(
       (a, b) =>
         toEpochMs(b.deleted as string) - toEpochMs(a.deleted as string) ||

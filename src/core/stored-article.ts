@@ -17,7 +17,8 @@ export interface StoredArticle {
   created: string;
   /** Last change that altered the article (RFC 3339 UTC); feeds' `updated`. */
   updated: string;
-  /** Arrival order, 1-based: fixes which archive page holds the article. */
+  /** Order of first publication, 1-based: fixes which archive page holds the article. 0 until
+   * it is first public (a draft or a scheduled story). */
   seq: number;
 }
 
@@ -109,7 +110,7 @@ export function decodeStoredArticle(raw: string | null, slug: string): DecodeRes
       return { ok: false, reason: `${field} is not an ISO 8601 date-time with a zone` };
     }
   }
-  if (typeof record.seq !== "number" || !Number.isInteger(record.seq) || record.seq < 1) {
+  if (typeof record.seq !== "number" || !Number.isInteger(record.seq) || record.seq < 0) {
     return { ok: false, reason: "seq missing" };
   }
   const checked = validateArticle(record.article, slug);

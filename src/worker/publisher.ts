@@ -17,12 +17,17 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Article, FieldError } from "../core/article.ts";
-import type { CatalogEntry } from "../core/catalog.ts";
+import { type ArticleStatus, type CatalogEntry, statusOf, wasPublic } from "../core/catalog.ts";
 import { isoFromEpochMs } from "../core/dates.ts";
-import { type RenderedDoc, strongEtag } from "../core/documents.ts";
+import { type RenderedDoc, renderArticleDoc, strongEtag } from "../core/documents.ts";
 import { openPage } from "../core/feeds/archive.ts";
 import { articleDigest } from "../core/publishing/canonical.ts";
-import { applyPublish, applyRemove, type PublishStatus } from "../core/publishing/changes.ts";
+import {
+  applyDue,
+  applyPublish,
+  applyRemove,
+  type PublishStatus,
+} from "../core/publishing/changes.ts";
 import { type DocMeta, docMetaOf } from "../core/publishing/doc-meta.ts";
 import { GroupCommit, SerialQueue } from "../core/publishing/group-commit.ts";
 import {
@@ -34,7 +39,11 @@ import {
   targetOfDoc,
   targetsDirtiedBy,
 } from "../core/publishing/kinds.ts";
-import { COMMIT_KV_WRITES, documentLimitProblem } from "../core/publishing/limits.ts";
+import {
+  BULK_MAX_ARTICLES,
+  COMMIT_KV_WRITES,
+  documentLimitProblem,
+} from "../core/publishing/limits.ts";
 import { type Change, ChangeQueue, newChange } from "../core/publishing/pending.ts";
 import { prepareRecord, publishProblems } from "../core/publishing/prepare.ts";
 import {
@@ -59,7 +68,7 @@ import { DEFAULT_NOTIFY, notifyHubs } from "./websub.ts";
 const RETRY_DOCUMENTS_MS = 5_000;
 
 export type PublishResult =
-  | { status: PublishStatus; record: StoredArticle }
+  | { status: PublishStatus; record: StoredArticle; articleStatus: ArticleStatus }
   | { status: "refused"; errors: FieldError[] };
 
 export interface BulkItem {
@@ -68,7 +77,15 @@ export interface BulkItem {
 }
 
 export type BulkResult =
-  | { ok: true; results: { slug: string; status: PublishStatus; record: StoredArticle }[] }
+  | {
+      ok: true;
+      results: {
+        slug: string;
+        status: PublishStatus;
+        record: StoredArticle;
+        articleStatus: ArticleStatus;
+      }[];
+    }
   | { ok: false; errors: (FieldError & { index: number })[] };
 
 /** A document as a rebuild stored it: its metadata, and whether its bytes changed. */
@@ -151,7 +168,12 @@ export class Publisher extends DurableObject<Env> {
     const result = await this.changes.run(async (): Promise<BulkResult & { change?: Change }> => {
       const change = newChange();
       const errors: (FieldError & { index: number })[] = [];
-      const results: { slug: string; status: PublishStatus; record: StoredArticle }[] = [];
+      const results: {
+        slug: string;
+        status: PublishStatus;
+        record: StoredArticle;
+        articleStatus: ArticleStatus;
+      }[] = [];
       const live = items.map(({ slug }) => this.entryOf(slug)).filter((e) => e && !e.deleted);
       await this.records.read(live.map((e) => (e as CatalogEntry).slug));
       let nextSeq = this.nextSeq ?? this.catalog.maxSeq() + 1;
@@ -170,7 +192,8 @@ export class Publisher extends DurableObject<Env> {
         const digest = await articleDigest(article);
         const outcome = applyPublish({ slug, article, before, previous, nextSeq, nowIso, digest });
         if (outcome.status === "unchanged") {
-          results.push({ slug, status: "unchanged", record: outcome.record });
+          const articleStatus = before ? statusOf(before) : "live";
+          results.push({ slug, status: "unchanged", record: outcome.record, articleStatus });
           continue;
         }
         const problems = this.problemsOf(outcome.record);
@@ -178,11 +201,16 @@ export class Publisher extends DurableObject<Env> {
           errors.push(...problems.map((p) => ({ index, ...p })));
           continue;
         }
-        if (!before) nextSeq += 1;
+        if (outcome.entry.seq === nextSeq) nextSeq += 1;
         change.records.set(slug, outcome.record);
         change.entries.set(slug, outcome.entry);
         change.targets.push(...targetsDirtiedBy(this.site, before, outcome.entry));
-        results.push({ slug, status: outcome.status, record: outcome.record });
+        results.push({
+          slug,
+          status: outcome.status,
+          record: outcome.record,
+          articleStatus: statusOf(outcome.entry),
+        });
       }
       if (errors.length > 0) return { ok: false, errors };
       this.nextSeq = nextSeq;
@@ -222,8 +250,16 @@ export class Publisher extends DurableObject<Env> {
   // ---- reads that must be consistent --------------------------------------
 
   /** Live catalogue entries, newest first, `offset`..`offset+limit`. */
-  async list(offset: number, limit: number): Promise<{ entries: CatalogEntry[]; total: number }> {
-    return { entries: this.catalog.listLive({ offset, limit }), total: this.catalog.liveCount() };
+  /** Entries of one status, newest first, `offset`..`offset+limit`, and how many there are. */
+  async list(
+    status: ArticleStatus,
+    offset: number,
+    limit: number,
+  ): Promise<{ entries: CatalogEntry[]; total: number }> {
+    return {
+      entries: this.catalog.list({ status, offset, limit }),
+      total: this.catalog.count(status),
+    };
   }
 
   /** Digests of live articles after `after` in slug order (see articleDigest). */
@@ -231,9 +267,19 @@ export class Publisher extends DurableObject<Env> {
     return this.catalog.digests(after, limit);
   }
 
-  async get(slug: string): Promise<StoredArticle | undefined> {
+  /** An article in any status but deleted (drafts and scheduled stories included). */
+  async get(slug: string): Promise<{ record: StoredArticle; status: ArticleStatus } | undefined> {
     const entry = this.entryOf(slug);
-    return entry && !entry.deleted ? this.recordOf(slug) : undefined;
+    if (!entry || statusOf(entry) === "deleted") return undefined;
+    const record = await this.recordOf(slug);
+    return record ? { record, status: statusOf(entry) } : undefined;
+  }
+
+  /** The article's page as it will look once public: for editors, never stored. */
+  async preview(slug: string): Promise<string | undefined> {
+    const found = await this.get(slug);
+    if (!found) return undefined;
+    return renderArticleDoc(this.site, found.record, this.prepare(found.record).entry).body;
   }
 
   /**
@@ -258,6 +304,58 @@ export class Publisher extends DurableObject<Env> {
   /** Retries documents whose write failed (see store()), then continues a re-render. */
   override async alarm(): Promise<void> {
     while (this.queue.size > 0) await this.commits.request();
+    await this.applyDueChanges();
+    await this.continueRerender();
+    await this.scheduleAlarm();
+  }
+
+  /**
+   * Scheduled stories whose time has come go live, and live ones whose `expires` has
+   * passed are retracted, as one change (and so one commit, one WebSub ping).
+   */
+  private async applyDueChanges(): Promise<void> {
+    const change = await this.changes.run(async () => {
+      const nowMs = Date.now();
+      const due = this.catalog.due(nowMs, BULK_MAX_ARTICLES);
+      if (due.length === 0) return undefined;
+      const records = await this.records.read(due.map((e) => e.slug));
+      const change = newChange();
+      let nextSeq = this.nextSeq ?? this.catalog.maxSeq() + 1;
+      for (const before of due) {
+        const record = records.get(before.slug);
+        if (!record) continue; // unreadable: logged by the record store
+        const next = applyDue(record, before, isoFromEpochMs(nowMs), nextSeq);
+        if (!next) continue;
+        if (!wasPublic(before) && wasPublic(next.entry)) nextSeq += 1;
+        change.records.set(before.slug, next.record);
+        change.entries.set(before.slug, next.entry);
+        change.targets.push(...targetsDirtiedBy(this.site, before, next.entry));
+      }
+      this.nextSeq = nextSeq;
+      if (change.entries.size === 0) return undefined;
+      this.queue.push(change);
+      return change;
+    });
+    if (change) await this.settled(change);
+  }
+
+  /**
+   * One alarm serves everything time-driven: the next scheduled story or expiry (to the
+   * millisecond it is due), a running re-render (at once), a retry of documents.
+   */
+  private async scheduleAlarm(also = Number.POSITIVE_INFINITY): Promise<void> {
+    const rerendering = this.catalog.state("rerender_cursor") !== undefined;
+    const wake = Math.min(
+      also,
+      this.catalog.nextDueMs() ?? Number.POSITIVE_INFINITY,
+      rerendering || this.queue.size > 0 ? Date.now() : Number.POSITIVE_INFINITY,
+    );
+    if (!Number.isFinite(wake)) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || wake < current) await this.ctx.storage.setAlarm(wake);
+  }
+
+  private async continueRerender(): Promise<void> {
     const cursor = this.catalog.state("rerender_cursor");
     if (!cursor) return;
     const { pageSize, maxSeq } = {
@@ -276,7 +374,6 @@ export class Publisher extends DurableObject<Env> {
     if (batch.targets.length > 0) await this.settled(this.enqueue(newChange(batch.targets)));
     if (batch.next) {
       this.catalog.setState("rerender_cursor", JSON.stringify(batch.next));
-      await this.ctx.storage.setAlarm(Date.now());
     } else {
       this.catalog.setState("build", this.catalog.state("rerender_build"));
       this.catalog.setState("rerender_cursor", undefined);
@@ -362,6 +459,8 @@ export class Publisher extends DurableObject<Env> {
       this.queue.settle();
     }
     for (const change of batch.changes) change.outcome = { ok: true };
+    // A scheduled story or an expiry may have been added: wake up for it.
+    await this.scheduleAlarm();
     if (batch.dirty.empty) return [];
     this.rebuilds++;
     return this.rebuild(batch.dirty.list());
@@ -430,7 +529,7 @@ export class Publisher extends DurableObject<Env> {
         } catch (error) {
           console.error(`could not store ${key}; retrying in ${RETRY_DOCUMENTS_MS} ms`, error);
           this.queue.push(newChange([target]));
-          await this.ctx.storage.setAlarm(Date.now() + RETRY_DOCUMENTS_MS);
+          await this.scheduleAlarm(Date.now() + RETRY_DOCUMENTS_MS);
           return undefined;
         }
         return { doc, meta, changed: before?.etag !== validators.etag };

@@ -42,7 +42,7 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** `count` entries with sequence numbers 1…count, a few scopes, ties and deletions. */
+/** `count` entries with sequence numbers up to count, a few scopes, ties, every status. */
 export function randomCatalog(
   count: number,
   seed: number,
@@ -53,23 +53,34 @@ export function randomCatalog(
   return Array.from({ length: count }, (_, i) => {
     // Coarse times (hours) so that equal publication times happen and slugs break ties.
     const published = new Date(baseMs + pick(count * 2) * 3_600_000).toISOString();
-    const deleted =
-      random() < 0.2
-        ? new Date(baseMs + (count * 2 + pick(60)) * 86_400_000).toISOString()
-        : undefined;
+    const later = () => new Date(baseMs + (count * 2 + pick(60)) * 86_400_000).toISOString();
+    // Mostly live; some deleted or expired, some held (never public: no number), some expiring.
+    const roll = random();
+    const state: Partial<CatalogEntry> =
+      roll < 0.15
+        ? { deleted: later() }
+        : roll < 0.2
+          ? { deleted: later(), expired: true }
+          : roll < 0.27
+            ? { hold: "scheduled" }
+            : roll < 0.3
+              ? { hold: "draft" }
+              : roll < 0.4
+                ? { expires: later() }
+                : {};
     const categories = [...new Set([pick(5), pick(5)])].slice(0, 1 + pick(2)).map((c) => ({
       slug: `desk-${c}`,
       label: `قسم ${c} ${pick(3)}`,
     }));
     return {
       slug: `story-${pick(count * 10)}-${i}`,
-      seq: i + 1,
+      seq: state.hold ? 0 : i + 1,
       published,
       updated: published,
       language: "ar",
       categories,
       authors: [{ slug: `author-${pick(4)}`, name: `كاتب ${pick(4)}` }],
-      ...(deleted ? { deleted } : {}),
+      ...state,
     };
   });
 }

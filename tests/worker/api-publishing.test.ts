@@ -419,8 +419,8 @@ describe("GET /api/articles paging", () => {
     }
     expect(seen).toEqual(EXPECTED);
     expect(nexts).toEqual([
-      "/api/articles?limit=3&offset=3",
-      "/api/articles?limit=3&offset=6",
+      "http://localhost:8787/api/articles?limit=3&offset=3",
+      "http://localhost:8787/api/articles?limit=3&offset=6",
       null,
     ]);
     // The feeds agree with the list.
@@ -438,7 +438,7 @@ describe("GET /api/articles paging", () => {
 
     const middle = (await (await listArticles("?limit=2&offset=2")).json()) as ListPage;
     expect(middle.articles.map((a) => a.slug)).toEqual(["window-b", "window-h"]);
-    expect(middle.next).toBe("/api/articles?limit=2&offset=4");
+    expect(middle.next).toBe("http://localhost:8787/api/articles?limit=2&offset=4");
 
     const last = (await (await listArticles("?limit=1&offset=6")).json()) as ListPage;
     expect(last.articles.map((a) => a.slug)).toEqual(["window-e"]);

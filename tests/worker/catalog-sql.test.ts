@@ -6,7 +6,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { CatalogEntry } from "../../src/core/catalog.ts";
+import { ARTICLE_STATUSES, type CatalogEntry, statusOf } from "../../src/core/catalog.ts";
 import { MemoryCatalog } from "../../src/core/publishing/catalog-view.ts";
 import type { FeedScope } from "../../src/core/urls.ts";
 import type { Publisher } from "../../src/worker/publisher.ts";
@@ -57,26 +57,40 @@ describe("SqlCatalog against the reference", () => {
       let cursor: { published: string; slug: string } | undefined;
       const walked: CatalogEntry[] = [];
       for (;;) {
-        const page = sql.listLive({ limit: 37, ...(cursor ? { cursor } : {}) });
-        expect(page).toEqual(reference.listLive({ limit: 37, ...(cursor ? { cursor } : {}) }));
+        const page = sql.list({ status: "live", limit: 37, ...(cursor ? { cursor } : {}) });
+        expect(page).toEqual(
+          reference.list({ status: "live", limit: 37, ...(cursor ? { cursor } : {}) }),
+        );
         if (page.length === 0) break;
         walked.push(...page);
         const last = page[page.length - 1] as CatalogEntry;
         cursor = { published: last.published, slug: last.slug };
       }
       expect(walked).toEqual(reference.newest({ kind: "site" }, 10_000));
-      expect(sql.listLive({ offset: 40, limit: 25 })).toEqual(walked.slice(40, 65));
+      expect(sql.list({ status: "live", offset: 40, limit: 25 })).toEqual(walked.slice(40, 65));
+      for (const status of ARTICLE_STATUSES) {
+        expect(sql.count(status), status).toBe(reference.count(status));
+        expect(sql.list({ status, limit: 500 })).toEqual(reference.list({ status, limit: 500 }));
+      }
+      // What the passing of time changes, and when it next does.
+      expect(sql.nextDueMs()).toBe(reference.nextDueMs());
+      for (const now of [Date.UTC(2024, 0, 1), Date.UTC(2024, 6, 1), Date.UTC(2026, 0, 1)])
+        expect(sql.due(now, 1000)).toEqual(reference.due(now, 1000));
     });
   });
 
-  it("compaction forgets only tombstones older than the retention", async () => {
+  it("compaction forgets only deletions older than the retention", async () => {
     const entries = randomCatalog(100, 9);
     await runInDurableObject(isolated("sql-compact"), async (_: Publisher, state) => {
       const sql = await SqlCatalog.open(state.storage);
       state.storage.transactionSync(() => sql.apply(entries));
       const deleted = entries.filter((e) => e.deleted);
       const cutoff = Date.parse((deleted[0] as CatalogEntry).deleted as string);
-      const forgotten = deleted.filter((e) => Date.parse(e.deleted as string) < cutoff);
+      // Expired and withdrawn articles keep their records and statuses: only deletions go.
+      const forgotten = deleted.filter(
+        (e) => statusOf(e) === "deleted" && Date.parse(e.deleted as string) < cutoff,
+      );
+      expect(forgotten.length).toBeGreaterThan(0);
       expect(state.storage.transactionSync(() => sql.compact(cutoff))).toBe(forgotten.length);
       for (const e of forgotten) expect(sql.entry(e.slug)).toBeUndefined();
       const kept = new MemoryCatalog(entries.filter((e) => !forgotten.includes(e)));
@@ -107,7 +121,7 @@ describe("moving the older key-value catalogue into SQL", () => {
     });
     await evictDurableObject(stub);
     const reference = new MemoryCatalog(legacy);
-    const listed = await stub.list(0, 100);
+    const listed = await stub.list("live", 0, 100);
     expect(listed.total).toBe(reference.liveCount());
     expect(listed.entries).toEqual(reference.newest({ kind: "site" }, 100));
     await runInDurableObject(stub, async (_: Publisher, state) => {
@@ -125,7 +139,7 @@ describe("cold start", () => {
     expect((await publish("cold-one", sampleArticle({ title: "بارد ١" }))).status).toBe(201);
     await evictDurableObject(stub);
     expect((await publish("cold-two", sampleArticle({ title: "بارد ٢" }))).status).toBe(201);
-    const listed = await stub.list(0, 10);
+    const listed = await stub.list("live", 0, 10);
     expect(listed.entries.map((e) => e.slug)).toEqual(
       expect.arrayContaining(["cold-one", "cold-two"]),
     );

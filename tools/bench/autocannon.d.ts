@@ -14,6 +14,8 @@ declare module "autocannon" {
     pipelining?: number;
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
+    /** Requests each connection cycles through; `setupRequest` may rewrite each one. */
+    requests?: { setupRequest?: (request: { path: string }) => { path: string } }[];
   }
 
   /** A histogram summary; latency in milliseconds, requests and throughput per second. */
@@ -45,5 +47,10 @@ declare module "autocannon" {
   }
 
   function autocannon(options: Options): Promise<Result>;
+  /** With a callback, the running instance, which `stop()` ends early. */
+  function autocannon(
+    options: Options,
+    done: (error: Error | null, result: Result) => void,
+  ): { stop(): void };
   export default autocannon;
 }

@@ -6,12 +6,15 @@
  * Calls are synchronous because Durable Object SQL is.
  */
 import {
+  type ArticleStatus,
   byNewest,
   type CatalogEntry,
   inScope,
   scopeLabel,
   selectLive,
   selectTombstones,
+  statusOf,
+  wasPublic,
 } from "../catalog.ts";
 import { toEpochMs } from "../dates.ts";
 import type { FeedScope } from "../urls.ts";
@@ -35,8 +38,20 @@ export interface CatalogView {
   tombstones(scope: FeedScope, sinceMs: number): CatalogEntry[];
   /** A scope's display name: from its newest member; undefined if it has none. */
   label(scope: FeedScope): string | undefined;
-  /** Live entries newest first, after `cursor` (or skipping `offset`), at most `limit`. */
-  listLive(page: { cursor?: ListCursor; offset?: number; limit: number }): CatalogEntry[];
+  /** Entries of one status newest first, after `cursor` (or skipping `offset`), at most `limit`. */
+  list(page: ListPage): CatalogEntry[];
+  count(status: ArticleStatus): number;
+  /** Entries whose status the passing of time changes by `nowMs`: scheduled now due, live now expired. */
+  due(nowMs: number, limit: number): CatalogEntry[];
+  /** When the next such change is due (epoch ms), if any. */
+  nextDueMs(): number | undefined;
+}
+
+export interface ListPage {
+  status: ArticleStatus;
+  cursor?: ListCursor;
+  offset?: number;
+  limit: number;
 }
 
 /** The catalogue as a plain list: the reference implementation. */
@@ -62,7 +77,7 @@ export class MemoryCatalog implements CatalogView {
   }
 
   liveCount(): number {
-    return [...this.entries.values()].filter((e) => !e.deleted).length;
+    return this.count("live");
   }
 
   newest(scope: FeedScope, limit: number): CatalogEntry[] {
@@ -72,7 +87,7 @@ export class MemoryCatalog implements CatalogView {
   archivePage(page: number, pageSize: number): CatalogEntry[] {
     const low = (page - 1) * pageSize;
     return [...this.entries.values()]
-      .filter((e) => !e.deleted && e.seq > low && e.seq <= low + pageSize)
+      .filter((e) => statusOf(e) === "live" && e.seq > low && e.seq <= low + pageSize)
       .sort(byNewest);
   }
 
@@ -83,20 +98,54 @@ export class MemoryCatalog implements CatalogView {
 
   label(scope: FeedScope): string | undefined {
     if (scope.kind === "site") return undefined;
-    const members = [...this.entries.values()].filter((e) => inScope(e, scope)).sort(byNewest);
+    // Only articles that were ever public name a scope.
+    const members = [...this.entries.values()]
+      .filter((e) => wasPublic(e) && inScope(e, scope))
+      .sort(byNewest);
     return scopeLabel(members, scope);
   }
 
-  listLive(page: { cursor?: ListCursor; offset?: number; limit: number }): CatalogEntry[] {
-    const live = selectLive(this.entries.values(), { kind: "site" }, Number.MAX_SAFE_INTEGER);
+  list(page: ListPage): CatalogEntry[] {
+    const all = [...this.entries.values()]
+      .filter((e) => statusOf(e) === page.status)
+      .sort(byNewest);
     const { cursor } = page;
     const start = cursor
-      ? live.findIndex(
+      ? all.findIndex(
           (e) =>
             toEpochMs(e.published) < toEpochMs(cursor.published) ||
             (toEpochMs(e.published) === toEpochMs(cursor.published) && e.slug > cursor.slug),
         )
       : (page.offset ?? 0);
-    return start < 0 ? [] : live.slice(start, start + page.limit);
+    return start < 0 ? [] : all.slice(start, start + page.limit);
+  }
+
+  count(status: ArticleStatus): number {
+    return [...this.entries.values()].filter((e) => statusOf(e) === status).length;
+  }
+
+  private dueAt(e: CatalogEntry): number | undefined {
+    const status = statusOf(e);
+    if (status === "scheduled") return toEpochMs(e.published);
+    if (status === "live" && e.expires) return toEpochMs(e.expires);
+    return undefined;
+  }
+
+  due(nowMs: number, limit: number): CatalogEntry[] {
+    return [...this.entries.values()]
+      .filter((e) => (this.dueAt(e) ?? Number.POSITIVE_INFINITY) <= nowMs)
+      .sort(
+        (a, b) =>
+          (this.dueAt(a) as number) - (this.dueAt(b) as number) || (a.slug < b.slug ? -1 : 1),
+      )
+      .slice(0, limit);
+  }
+
+  nextDueMs(): number | undefined {
+    const times = [...this.entries.values()].flatMap((e) => {
+      const t = this.dueAt(e);
+      return t === undefined ? [] : [t];
+    });
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 }

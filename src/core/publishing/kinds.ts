@@ -5,7 +5,7 @@
  * documents: adding a kind is one entry here, its Target variant (targets.ts) and its
  * path (../urls.ts).
  */
-import type { CatalogEntry } from "../catalog.ts";
+import { type CatalogEntry, statusOf, wasPublic } from "../catalog.ts";
 import {
   type RenderedDoc,
   renderArchivePage,
@@ -146,7 +146,10 @@ const archivePages: DocumentKind<ArchiveTarget> = {
 const articlePages: DocumentKind<ArticleTarget> = {
   dirtiedBy: (entry) => [{ kind: "article", slug: entry.slug }],
   targetOf: (doc) => (doc.kind === "article" ? { kind: "article", slug: doc.slug } : undefined),
-  exists: ({ slug }, catalog) => catalog.entry(slug) !== undefined,
+  exists: ({ slug }, catalog) => {
+    const entry = catalog.entry(slug);
+    return entry !== undefined && wasPublic(entry);
+  },
   documentCount: () => 1,
   plan(target, catalog, { site }) {
     const entry = catalog.entry(target.slug);
@@ -178,8 +181,9 @@ export function targetsDirtiedBy(
   site: SiteConfig,
   ...versions: (CatalogEntry | undefined)[]
 ): Target[] {
+  // A version that was never public (a draft, a story not yet due) is in no document.
   return versions.flatMap((entry) =>
-    entry ? ALL_KINDS.flatMap((kind) => kind.dirtiedBy(entry, site)) : [],
+    entry && wasPublic(entry) ? ALL_KINDS.flatMap((kind) => kind.dirtiedBy(entry, site)) : [],
   );
 }
 

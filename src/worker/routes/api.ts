@@ -10,6 +10,7 @@ import {
   type ValidationResult,
   validateArticle,
 } from "../../core/article.ts";
+import { ARTICLE_STATUSES, type ArticleStatus, statusOf } from "../../core/catalog.ts";
 import { findUnsafeMarkup } from "../../core/html.ts";
 import { BULK_MAX_ARTICLES } from "../../core/publishing/limits.ts";
 import type { SiteConfig } from "../../core/site.ts";
@@ -61,10 +62,11 @@ const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** The article as the API shows it; PUT accepts exactly this back. */
-export function toApiArticle(site: SiteConfig, record: StoredArticle) {
+export function toApiArticle(site: SiteConfig, record: StoredArticle, status: ArticleStatus) {
   return {
     slug: record.slug,
     url: absolute(site, articlePath(record.slug)),
+    status,
     ...record.article,
     created: record.created,
     updated: record.updated,
@@ -87,6 +89,10 @@ apiRoutes.use("*", requireAdmin);
 apiRoutes.get("/articles", async (c) => {
   const limit = Number(c.req.query("limit") ?? "20");
   const offset = Number(c.req.query("offset") ?? "0");
+  const status = (c.req.query("status") ?? "live") as ArticleStatus;
+  if (!ARTICLE_STATUSES.includes(status)) {
+    throw new ApiError(400, "bad_request", `status must be one of ${ARTICLE_STATUSES.join(", ")}.`);
+  }
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
     throw new ApiError(400, "bad_request", "limit must be a whole number from 1 to 100.");
   }
@@ -94,20 +100,33 @@ apiRoutes.get("/articles", async (c) => {
     throw new ApiError(400, "bad_request", "offset must be a whole number, 0 or more.");
   }
   const { site } = siteOf(c.env);
-  const page = await publisherOf(c.env).list(offset, limit);
-  const next =
-    offset + limit < page.total ? `/api/articles?limit=${limit}&offset=${offset + limit}` : null;
+  const page = await publisherOf(c.env).list(status, offset, limit);
+  const query = (o: number) =>
+    `/api/articles?limit=${limit}&offset=${o}${status === "live" ? "" : `&status=${status}`}`;
+  const next = offset + limit < page.total ? absolute(site, query(offset + limit)) : null;
   return c.json({
     total: page.total,
-    articles: page.entries.map((e) => ({ ...e, url: absolute(site, articlePath(e.slug)) })),
+    articles: page.entries.map((e) => ({
+      ...e,
+      status: statusOf(e),
+      url: absolute(site, articlePath(e.slug)),
+    })),
     next,
   });
 });
 
 apiRoutes.get("/articles/:slug", async (c) => {
-  const record = await publisherOf(c.env).get(c.req.param("slug"));
-  if (!record) throw new ApiError(404, "not_found", `No article at "${c.req.param("slug")}".`);
-  return c.json(toApiArticle(siteOf(c.env).site, record));
+  const found = await publisherOf(c.env).get(c.req.param("slug"));
+  if (!found) throw new ApiError(404, "not_found", `No article at "${c.req.param("slug")}".`);
+  return c.json(toApiArticle(siteOf(c.env).site, found.record, found.status));
+});
+
+/** The article's page as readers will see it, for a draft or a scheduled story too. */
+apiRoutes.get("/articles/:slug/preview", async (c) => {
+  const html = await publisherOf(c.env).preview(c.req.param("slug"));
+  if (html === undefined)
+    throw new ApiError(404, "not_found", `No article at "${c.req.param("slug")}".`);
+  return c.html(html, 200, { "Cache-Control": "private, no-store" });
 });
 
 /** A JSON request body of at most `maxBytes`, or the ApiError that says what is wrong. */
@@ -172,7 +191,7 @@ apiRoutes.put("/articles/:slug", async (c) => {
     );
   }
   const status = result.status === "created" ? 201 : 200;
-  return c.json(toApiArticle(site, result.record), status, {
+  return c.json(toApiArticle(site, result.record, result.articleStatus), status, {
     Location: absolute(site, `/api/articles/${slug}`),
   });
 });
@@ -225,9 +244,10 @@ apiRoutes.put("/articles", async (c) => {
     created: count("created"),
     updated: count("updated"),
     unchanged: count("unchanged"),
-    articles: result.results.map(({ slug, status, record }) => ({
+    articles: result.results.map(({ slug, status, record, articleStatus }) => ({
       slug,
       status,
+      articleStatus,
       url: absolute(site, articlePath(slug)),
       updated: record.updated,
     })),

@@ -8,8 +8,9 @@
  *
  * | table           | key                      | indexes (what they answer)                               |
  * |-----------------|--------------------------|----------------------------------------------------------|
- * | `articles`      | slug                     | live by (published desc, slug): site feed, admin list;   |
- * |                 |                          | seq (unique): archive pages; deleted time: tombstones    |
+ * | `articles`      | slug                     | (status, published desc, slug): site feed, admin lists,  |
+ * |                 |                          | the next scheduled story; seq (unique): archive pages;   |
+ * |                 |                          | retraction time: tombstones; expiry time: expiries due   |
  * | `scope_members` | (kind, scope, slug)      | (kind, scope, published desc, slug): scope feed, label;  |
  * |                 |                          | (kind, scope, deleted time): a scope's tombstones        |
  * | `doc_state`     | path                     | the validators of the documents one commit writes        |
@@ -17,9 +18,9 @@
  * | `state`         | name                     | `build` documents were last fully rendered with; a       |
  * |                 |                          | re-render's `rerender_build` and `rerender_cursor`       |
  */
-import type { CatalogEntry } from "../../core/catalog.ts";
+import { type ArticleStatus, type CatalogEntry, statusOf, wasPublic } from "../../core/catalog.ts";
 import { toEpochMs } from "../../core/dates.ts";
-import type { CatalogView, ListCursor } from "../../core/publishing/catalog-view.ts";
+import type { CatalogView, ListPage } from "../../core/publishing/catalog-view.ts";
 import type { Validators } from "../../core/publishing/validators.ts";
 import type { FeedScope } from "../../core/urls.ts";
 
@@ -28,16 +29,19 @@ const SCHEMA_VERSION = 1;
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS articles (
   slug TEXT PRIMARY KEY,
-  seq INTEGER NOT NULL,
+  seq INTEGER,
+  status TEXT NOT NULL,
   published_ms INTEGER NOT NULL,
   deleted_ms INTEGER,
+  expires_ms INTEGER,
   entry TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS articles_by_seq ON articles (seq);
-CREATE INDEX IF NOT EXISTS articles_live ON articles (published_ms DESC, slug)
-  WHERE deleted_ms IS NULL;
-CREATE INDEX IF NOT EXISTS articles_deleted ON articles (deleted_ms DESC, slug)
-  WHERE deleted_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS articles_by_status ON articles (status, published_ms DESC, slug);
+CREATE INDEX IF NOT EXISTS articles_retracted ON articles (deleted_ms DESC, slug)
+  WHERE deleted_ms IS NOT NULL AND seq IS NOT NULL;
+CREATE INDEX IF NOT EXISTS articles_expiring ON articles (expires_ms)
+  WHERE status = 'live' AND expires_ms IS NOT NULL;
 CREATE TABLE IF NOT EXISTS scope_members (
   kind TEXT NOT NULL,
   scope TEXT NOT NULL,
@@ -192,24 +196,30 @@ export class SqlCatalog implements CatalogView {
     let maxSeq = this.maxSeq();
     for (const entry of entries) {
       const old = this.sql
-        .exec("SELECT deleted_ms FROM articles WHERE slug = ?", entry.slug)
+        .exec("SELECT status FROM articles WHERE slug = ?", entry.slug)
         .toArray()[0];
-      const wasLive = old !== undefined && old.deleted_ms === null;
-      live += (entry.deleted ? 0 : 1) - (wasLive ? 1 : 0);
+      const status = statusOf(entry);
+      live += (status === "live" ? 1 : 0) - (old?.status === "live" ? 1 : 0);
       maxSeq = Math.max(maxSeq, entry.seq);
       const publishedMs = toEpochMs(entry.published);
-      const deletedMs = entry.deleted ? toEpochMs(entry.deleted) : null;
+      const deletedMs = status !== "live" && entry.deleted ? toEpochMs(entry.deleted) : null;
       this.sql.exec(
-        `INSERT INTO articles (slug, seq, published_ms, deleted_ms, entry) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (slug) DO UPDATE SET seq = excluded.seq, published_ms = excluded.published_ms,
-           deleted_ms = excluded.deleted_ms, entry = excluded.entry`,
+        `INSERT INTO articles (slug, seq, status, published_ms, deleted_ms, expires_ms, entry)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (slug) DO UPDATE SET seq = excluded.seq, status = excluded.status,
+           published_ms = excluded.published_ms, deleted_ms = excluded.deleted_ms,
+           expires_ms = excluded.expires_ms, entry = excluded.entry`,
         entry.slug,
-        entry.seq,
+        wasPublic(entry) ? entry.seq : null,
+        status,
         publishedMs,
         deletedMs,
+        entry.expires ? toEpochMs(entry.expires) : null,
         JSON.stringify(entry),
       );
       this.sql.exec("DELETE FROM scope_members WHERE slug = ?", entry.slug);
+      // A scope is named only by articles that were public at some time.
+      if (!wasPublic(entry)) continue;
       const members = [
         ...entry.categories.map((c) => ["category", c.slug, c.label] as const),
         ...entry.authors.map((a) => ["author", a.slug, a.name] as const),
@@ -233,8 +243,9 @@ export class SqlCatalog implements CatalogView {
 
   /** Forgets tombstones deleted before `beforeMs` (after TOMBSTONE_DAYS); returns how many. */
   compact(beforeMs: number): number {
+    // Only deleted articles: an expired or withdrawn one keeps its record and status.
     const gone = this.sql
-      .exec("SELECT slug FROM articles WHERE deleted_ms < ?", beforeMs)
+      .exec("SELECT slug FROM articles WHERE status = 'deleted' AND deleted_ms < ?", beforeMs)
       .toArray()
       .map((r) => r.slug as string);
     for (const slug of gone) {
@@ -278,7 +289,7 @@ export class SqlCatalog implements CatalogView {
     return this.sql
       .exec(
         `SELECT slug, json_extract(entry, '$.digest') AS digest FROM articles
-         WHERE slug > ? AND deleted_ms IS NULL ORDER BY slug LIMIT ?`,
+         WHERE slug > ? AND status != 'deleted' ORDER BY slug LIMIT ?`,
         after,
         limit,
       )
@@ -304,7 +315,7 @@ export class SqlCatalog implements CatalogView {
     if (scope.kind === "site") {
       return this.entries(
         this.sql.exec(
-          "SELECT entry FROM articles WHERE deleted_ms IS NULL ORDER BY published_ms DESC, slug LIMIT ?",
+          "SELECT entry FROM articles WHERE status = 'live' ORDER BY published_ms DESC, slug LIMIT ?",
           limit,
         ),
       );
@@ -325,7 +336,7 @@ export class SqlCatalog implements CatalogView {
     const low = (page - 1) * pageSize;
     return this.entries(
       this.sql.exec(
-        `SELECT entry FROM articles WHERE seq > ? AND seq <= ? AND deleted_ms IS NULL
+        `SELECT entry FROM articles WHERE seq > ? AND seq <= ? AND status = 'live'
          ORDER BY published_ms DESC, slug`,
         low,
         low + pageSize,
@@ -337,7 +348,8 @@ export class SqlCatalog implements CatalogView {
     if (scope.kind === "site") {
       return this.entries(
         this.sql.exec(
-          "SELECT entry FROM articles WHERE deleted_ms >= ? ORDER BY deleted_ms DESC, slug",
+          `SELECT entry FROM articles WHERE deleted_ms >= ? AND seq IS NOT NULL
+           ORDER BY deleted_ms DESC, slug`,
           sinceMs,
         ),
       );
@@ -367,15 +379,16 @@ export class SqlCatalog implements CatalogView {
     return row ? (row.label as string) : undefined;
   }
 
-  listLive(page: { cursor?: ListCursor; offset?: number; limit: number }): CatalogEntry[] {
-    const { cursor, limit } = page;
+  list(page: ListPage): CatalogEntry[] {
+    const { cursor, limit, status } = page;
     if (cursor) {
       const ms = toEpochMs(cursor.published);
       return this.entries(
         this.sql.exec(
-          `SELECT entry FROM articles WHERE deleted_ms IS NULL
+          `SELECT entry FROM articles WHERE status = ?
              AND (published_ms < ? OR (published_ms = ? AND slug > ?))
            ORDER BY published_ms DESC, slug LIMIT ?`,
+          status,
           ms,
           ms,
           cursor.slug,
@@ -385,10 +398,47 @@ export class SqlCatalog implements CatalogView {
     }
     return this.entries(
       this.sql.exec(
-        "SELECT entry FROM articles WHERE deleted_ms IS NULL ORDER BY published_ms DESC, slug LIMIT ? OFFSET ?",
+        "SELECT entry FROM articles WHERE status = ? ORDER BY published_ms DESC, slug LIMIT ? OFFSET ?",
+        status,
         limit,
         page.offset ?? 0,
       ),
     );
+  }
+
+  count(status: ArticleStatus): number {
+    if (status === "live") return this.liveCount();
+    const row = this.sql.exec("SELECT COUNT(*) AS n FROM articles WHERE status = ?", status).one();
+    return Number(row.n);
+  }
+
+  due(nowMs: number, limit: number): CatalogEntry[] {
+    return this.entries(
+      this.sql.exec(
+        `SELECT entry FROM (
+           SELECT entry, published_ms AS at, slug FROM articles
+             WHERE status = 'scheduled' AND published_ms <= ?
+           UNION ALL
+           SELECT entry, expires_ms AS at, slug FROM articles
+             WHERE status = 'live' AND expires_ms IS NOT NULL AND expires_ms <= ?
+         ) ORDER BY at, slug LIMIT ?`,
+        nowMs,
+        nowMs,
+        limit,
+      ),
+    );
+  }
+
+  nextDueMs(): number | undefined {
+    const row = this.sql
+      .exec(
+        `SELECT MIN(at) AS at FROM (
+           SELECT MIN(published_ms) AS at FROM articles WHERE status = 'scheduled'
+           UNION ALL
+           SELECT MIN(expires_ms) AS at FROM articles WHERE status = 'live' AND expires_ms IS NOT NULL
+         )`,
+      )
+      .one();
+    return row.at === null ? undefined : Number(row.at);
   }
 }

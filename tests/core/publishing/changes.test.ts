@@ -1,7 +1,7 @@
 /** The rules of a change, on plain data. */
 import { describe, expect, it } from "vitest";
-import { catalogEntryOf } from "../../../src/core/catalog.ts";
-import { applyPublish, applyRemove } from "../../../src/core/publishing/changes.ts";
+import { catalogEntryOf, statusOf } from "../../../src/core/catalog.ts";
+import { applyDue, applyPublish, applyRemove } from "../../../src/core/publishing/changes.ts";
 import { article } from "../../support/catalog-fixtures.ts";
 
 const NOW = "2026-12-01T10:00:00.000Z";
@@ -122,5 +122,69 @@ describe("applyRemove", () => {
     });
     if (first.status === "unchanged") throw new Error("unreachable");
     expect(applyRemove(applyRemove(first.entry, NOW), LATER)).toBeUndefined();
+  });
+});
+
+describe("visibility over time", () => {
+  const FUTURE = "2026-12-02T09:00:00.000Z";
+  const publishAt = (
+    overrides: Parameters<typeof article>[0],
+    before?: ReturnType<typeof applyRemove>,
+    nowIso = NOW,
+  ) => {
+    const out = applyPublish({
+      slug: "s",
+      article: article(overrides),
+      before,
+      previous: undefined,
+      nextSeq: 4,
+      nowIso,
+    });
+    if (out.status === "unchanged") throw new Error("unreachable");
+    return out;
+  };
+
+  it("a story dated in the future is scheduled, without an archive place until it is due", () => {
+    const out = publishAt({ published: FUTURE });
+    expect(statusOf(out.entry)).toBe("scheduled");
+    expect(out.entry.seq).toBe(0);
+    expect(out.record.updated).toBe(FUTURE);
+    expect(applyDue(out.record, out.entry, "2026-12-02T08:59:59.999Z", 9)).toBeUndefined();
+    const due = applyDue(out.record, out.entry, FUTURE, 9);
+    expect(due && statusOf(due.entry)).toBe("live");
+    expect(due?.entry.seq).toBe(9);
+    expect(due?.record).toEqual({ ...out.record, seq: 9 });
+  });
+
+  it("a draft is held whatever its date; published, it gets its number", () => {
+    const draft = publishAt({ draft: true });
+    expect(statusOf(draft.entry)).toBe("draft");
+    const live = publishAt({ draft: false }, draft.entry, LATER);
+    expect(statusOf(live.entry)).toBe("live");
+    expect(live.entry.seq).toBe(4);
+    // Its first public version is dated by its publication time, not by the edit.
+    expect(live.record.updated).toBe(article().published);
+  });
+
+  it("a live story whose expiry passes is retracted at the expiry time; its number stays", () => {
+    const expires = "2026-12-01T10:30:00.000Z";
+    const live = publishAt({ expires });
+    expect(statusOf(live.entry)).toBe("live");
+    const due = applyDue(live.record, live.entry, "2026-12-01T10:31:00.000Z", 9);
+    expect(due?.entry).toMatchObject({ deleted: expires, expired: true, seq: 4 });
+    expect(due && statusOf(due.entry)).toBe("expired");
+  });
+
+  it("a public story taken back to draft leaves with a tombstone dated now", () => {
+    const live = publishAt({});
+    const withdrawn = publishAt({ draft: true }, live.entry, LATER);
+    expect(withdrawn.entry).toMatchObject({ hold: "draft", deleted: LATER, seq: 4 });
+  });
+
+  it("deleting a story that was never public leaves no archive place", () => {
+    const scheduled = publishAt({ published: FUTURE });
+    const removed = applyRemove(scheduled.entry, LATER);
+    expect(removed && statusOf(removed)).toBe("deleted");
+    expect(removed?.seq).toBe(0);
   });
 });
