@@ -17,7 +17,8 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
 import { articleKey, type DocMeta, docKey } from "../../src/worker/store/keys.ts";
-import { type FeedFormat, type ParsedFeed, parseAll, parseXmlStrict } from "../core/parse-feeds.ts";
+import type { FeedFormat } from "../../src/core/urls.ts";
+import { type ParsedFeed, parseAll, parseXmlStrict } from "../../tools/feed-parsers.ts";
 import { publish, remove, request, sampleArticle, TOKEN } from "./helpers.ts";
 
 const GOOD = ["good-one", "good-two", "good-three"];
