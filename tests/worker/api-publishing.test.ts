@@ -110,11 +110,8 @@ describe("success statuses", () => {
     expect((await expectError(await remove("never-existed"), 404)).code).toBe("not_found");
   });
 
-  // BUG (src/worker/publisher.ts, publish(), the `status:` line:
-  // `previous || before ? "updated" : "created"`): `before` is also the catalogue entry
-  // of a DELETED article (a tombstone), so re-creating a deleted slug answers 200
-  // "updated" although GET answered 404 just before. RFC 9110 §9.3.4 and the README
-  // ("201 created") want 201. Fix: `previous ? "updated" : "created"`.
+  // The catalogue still holds the deleted slug (as a tombstone), but there is no article
+  // to update: RFC 9110 §9.3.4 and the README ("201 created") want 201.
   it("201 when an article is created again after it was deleted", async () => {
     await publishOk("status-recreated");
     expect((await remove("status-recreated")).status).toBe(204);
