@@ -20,7 +20,15 @@ import {
   rssItems,
   stripMarks,
 } from "./api-helpers.ts";
-import { FEED_PATHS, publish, remove, request, sampleArticle, snapshotFeeds } from "./helpers.ts";
+import {
+  FEED_PATHS,
+  feedEtags,
+  publish,
+  remove,
+  request,
+  sampleArticle,
+  snapshotFeeds,
+} from "./helpers.ts";
 
 // Every test starts from an empty catalogue (deleted articles stay as tombstones).
 beforeEach(clearAll);
@@ -31,10 +39,6 @@ interface ApiArticle extends Record<string, unknown> {
   title: string;
   created: string;
   updated: string;
-}
-
-async function feedEtags(): Promise<(string | null)[]> {
-  return Promise.all(FEED_PATHS.map(async (p) => (await request(p)).headers.get("ETag")));
 }
 
 /** The article as each feed carries it: ids and titles, and how often it appears. */

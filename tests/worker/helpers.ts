@@ -43,3 +43,8 @@ export const FEED_PATHS = ["/feed.xml", "/atom.xml", "/feed.json"] as const;
 export async function snapshotFeeds(): Promise<string[]> {
   return Promise.all(FEED_PATHS.map(async (p) => (await request(p)).text()));
 }
+
+/** The ETag of each of the site's feeds (null where none is sent). */
+export async function feedEtags(): Promise<(string | null)[]> {
+  return Promise.all(FEED_PATHS.map(async (p) => (await request(p)).headers.get("ETag")));
+}
