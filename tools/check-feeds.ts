@@ -117,7 +117,7 @@ function run(
   command: string,
   args: string[],
   timeoutMs: number,
-  extra: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+  extra: { cwd?: string; env?: Record<string, string>; input?: string } = {},
 ): { ok: boolean; status: number | null; stdout: string; stderr: string; error?: string } {
   const result = spawnSync(command, args, {
     encoding: "utf8",
@@ -125,6 +125,9 @@ function run(
     killSignal: "SIGKILL",
     maxBuffer: 32 * 1024 * 1024,
     ...extra,
+    // worker-configuration.d.ts types process.env with the Worker's [vars] (nodejs_compat
+    // populates it in workerd); a child's environment here is only what is given.
+    env: extra.env as NodeJS.ProcessEnv | undefined,
   });
   const error = result.error ? result.error.message : undefined;
   return {
