@@ -54,7 +54,7 @@ export interface Renderers {
   errorPage: typeof renderErrorPage;
 }
 
-export const RENDERERS: Renderers = {
+export const DOCUMENT_RENDERERS: Renderers = {
   scopeFeeds: renderScopeFeeds,
   archivePage: renderArchivePage,
   home: renderHomeDoc,
@@ -75,7 +75,7 @@ const CANARY_SITE: SiteConfig = parseSiteConfig({
   WEBSUB_HUBS: "https://hub.example/",
 });
 
-/** Arabic, Markdown; its record was edited after publication. */
+/** Arabic, Markdown. */
 const ARABIC_TEXT: Article = {
   title: "عنوان الخبر",
   summary: "ملخص الخبر.",
@@ -130,26 +130,27 @@ const ENGLISH: Article = {
 
 const AZERI: Article = { ...ENGLISH, title: "آذربایجان", language: "az-Arab" };
 
-function record(slug: string, article: Article, seq: number): StoredArticle {
+/** A stored record; `updated` differs from `published` once the article is edited. */
+function record(slug: string, article: Article, seq: number, updated?: string): StoredArticle {
   return {
     schemaVersion: SCHEMA_VERSION,
     slug,
     article,
     created: article.published,
-    updated: seq === 1 ? "2020-01-08T10:00:00Z" : article.published,
+    updated: updated ?? article.published,
     seq,
   };
 }
 
 const RECORDS = [
-  record("arabic", ARABIC, 1),
+  record("arabic", ARABIC, 1, "2020-01-08T10:00:00Z"),
   record("latin-first", LATIN_FIRST, 2),
   record("english", ENGLISH, 3),
   record("azeri", AZERI, 4),
 ];
 
 /** Every canary document's bytes, in a fixed order. */
-export function renderCanary(r: Renderers = RENDERERS): string {
+export function renderCanary(r: Renderers = DOCUMENT_RENDERERS): string {
   const site = CANARY_SITE;
   const entries: FeedEntry[] = RECORDS.map((rec) =>
     toFeedEntry(site, rec, renderBodyHtml(site, rec.article.body, rec.article.format)),
@@ -177,6 +178,6 @@ export function renderCanary(r: Renderers = RENDERERS): string {
 }
 
 /** The canary's hash (FNV-1a, 8 hex digits). */
-export function canaryHash(renderers: Renderers = RENDERERS): string {
+export function canaryHash(renderers: Renderers = DOCUMENT_RENDERERS): string {
   return fnv1aHex(renderCanary(renderers));
 }

@@ -5,7 +5,10 @@
  * matches). Here only what wrangler.toml does not declare.
  */
 export interface OptionalSettings {
-  /** Bearer token of the admin API (a secret: .dev.vars, `wrangler secret put`); unset means the API refuses every call. */
+  /**
+   * Bearer token of the admin API, a secret (.dev.vars, `wrangler secret put`); unset means
+   * the API refuses every call.
+   */
   ADMIN_TOKEN?: string;
   /** Absolute URLs of the square icon and the wide logo (commented out in wrangler.toml). */
   SITE_ICON?: string;

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildFingerprint, type RenderedDoc } from "../../src/core/documents.ts";
-import { canaryHash, RENDERERS, type Renderers } from "../../src/core/render-canary.ts";
+import { canaryHash, DOCUMENT_RENDERERS, type Renderers } from "../../src/core/render-canary.ts";
 import { RENDER_CANARY_HASH } from "../../src/core/render-canary-hash.ts";
 import { parseSiteConfig } from "../../src/core/site.ts";
 
@@ -23,17 +23,26 @@ const changed = (doc: RenderedDoc): RenderedDoc => ({ ...doc, body: `${doc.body}
 
 /** The renderers with one of them changed so that its output differs by one space. */
 const ALTERED: Record<keyof Renderers, Renderers> = {
-  scopeFeeds: { ...RENDERERS, scopeFeeds: (...a) => RENDERERS.scopeFeeds(...a).map(changed) },
-  archivePage: { ...RENDERERS, archivePage: (...a) => RENDERERS.archivePage(...a).map(changed) },
-  home: { ...RENDERERS, home: (...a) => changed(RENDERERS.home(...a)) },
-  article: { ...RENDERERS, article: (...a) => changed(RENDERERS.article(...a)) },
-  gone: { ...RENDERERS, gone: (...a) => changed(RENDERERS.gone(...a)) },
-  errorPage: { ...RENDERERS, errorPage: (...a) => `${RENDERERS.errorPage(...a)} ` },
+  scopeFeeds: {
+    ...DOCUMENT_RENDERERS,
+    scopeFeeds: (...a) => DOCUMENT_RENDERERS.scopeFeeds(...a).map(changed),
+  },
+  archivePage: {
+    ...DOCUMENT_RENDERERS,
+    archivePage: (...a) => DOCUMENT_RENDERERS.archivePage(...a).map(changed),
+  },
+  home: { ...DOCUMENT_RENDERERS, home: (...a) => changed(DOCUMENT_RENDERERS.home(...a)) },
+  article: { ...DOCUMENT_RENDERERS, article: (...a) => changed(DOCUMENT_RENDERERS.article(...a)) },
+  gone: { ...DOCUMENT_RENDERERS, gone: (...a) => changed(DOCUMENT_RENDERERS.gone(...a)) },
+  errorPage: {
+    ...DOCUMENT_RENDERERS,
+    errorPage: (...a) => `${DOCUMENT_RENDERERS.errorPage(...a)} `,
+  },
 };
 
 describe("the render canary", () => {
   it("gives the same hash for the same renderers", () => {
-    expect(canaryHash()).toBe(canaryHash(RENDERERS));
+    expect(canaryHash()).toBe(canaryHash(DOCUMENT_RENDERERS));
     expect(canaryHash()).toMatch(/^[0-9a-f]{8}$/);
   });
 
@@ -46,14 +55,16 @@ describe("the render canary", () => {
 
   it("changes its hash when a feed changes in one format only, or a page only in its metadata", () => {
     const atomOnly: Renderers = {
-      ...RENDERERS,
+      ...DOCUMENT_RENDERERS,
       scopeFeeds: (...a) =>
-        RENDERERS.scopeFeeds(...a).map((d) => (d.path.endsWith("atom.xml") ? changed(d) : d)),
+        DOCUMENT_RENDERERS.scopeFeeds(...a).map((d) =>
+          d.path.endsWith("atom.xml") ? changed(d) : d,
+        ),
     };
     expect(canaryHash(atomOnly)).not.toBe(canaryHash());
     const otherLanguage: Renderers = {
-      ...RENDERERS,
-      home: (...a) => ({ ...RENDERERS.home(...a), language: "en" }),
+      ...DOCUMENT_RENDERERS,
+      home: (...a) => ({ ...DOCUMENT_RENDERERS.home(...a), language: "en" }),
     };
     expect(canaryHash(otherLanguage)).not.toBe(canaryHash());
   });
