@@ -5,12 +5,11 @@
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { TEST_ADMIN_TOKEN } from "./tests/support/admin-token.ts";
 import { fakeHub } from "./tests/support/fake-hub.ts";
 
 process.env.WRANGLER_SEND_METRICS ??= "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-
-export const TEST_ADMIN_TOKEN = "test-admin-token";
 
 /** The Worker in workerd, with real local KV and the Publisher, and these extra bindings. */
 function workerProject(

@@ -24,13 +24,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { directionOf } from "../src/core/language.ts";
-import {
-  type FeedFormat,
-  PARSERS,
-  type ParsedFeed,
-  parseWith,
-  validateJsonFeed,
-} from "../tests/core/parse-feeds.ts";
+import { FEED_MEDIA_TYPES, type FeedFormat, feedPath } from "../src/core/urls.ts";
+import { PARSERS, type ParsedFeed, parseWith, validateJsonFeed } from "./feed-parsers.ts";
 
 const USAGE =
   "usage: npm run check:feeds -- BASE_URL [--rss PATH] [--atom PATH] [--json PATH] [--lang TAG] [--timeout SECONDS]";
@@ -45,7 +40,11 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const options: Options = {
     base: "",
-    paths: { rss: "/feed.xml", atom: "/atom.xml", json: "/feed.json" },
+    paths: {
+      rss: feedPath({ kind: "site" }, "rss"),
+      atom: feedPath({ kind: "site" }, "atom"),
+      json: feedPath({ kind: "site" }, "json"),
+    },
     lang: "ar",
     timeoutMs: 30_000,
   };
@@ -118,7 +117,7 @@ function run(
   command: string,
   args: string[],
   timeoutMs: number,
-  extra: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+  extra: { cwd?: string; env?: Record<string, string>; input?: string } = {},
 ): { ok: boolean; status: number | null; stdout: string; stderr: string; error?: string } {
   const result = spawnSync(command, args, {
     encoding: "utf8",
@@ -126,6 +125,9 @@ function run(
     killSignal: "SIGKILL",
     maxBuffer: 32 * 1024 * 1024,
     ...extra,
+    // worker-configuration.d.ts types process.env with the Worker's [vars] (nodejs_compat
+    // populates it in workerd); a child's environment here is only what is given.
+    env: extra.env as NodeJS.ProcessEnv | undefined,
   });
   const error = result.error ? result.error.message : undefined;
   return {
@@ -162,14 +164,8 @@ function findFeedValidator(): string | undefined {
 
 // ---- the checks ----------------------------------------------------------------------------
 
-const MEDIA_TYPES: Record<FeedFormat, string> = {
-  rss: "application/rss+xml",
-  atom: "application/atom+xml",
-  json: "application/feed+json",
-};
 /** What a feed reader sends: no text/html, so the Worker answers with the feed type. */
-const ACCEPT =
-  "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8";
+const ACCEPT = `${Object.values(FEED_MEDIA_TYPES).join(", ")}, application/xml;q=0.9, */*;q=0.8`;
 
 interface Fetched {
   url: string;
@@ -200,7 +196,7 @@ async function fetchFeed(
     `GET ${url} → 200 (${body.length} characters)`,
     `GET ${url} → ${res.status}`,
   );
-  const wanted = MEDIA_TYPES[format];
+  const wanted = FEED_MEDIA_TYPES[format];
   const [type, ...params] = contentType.split(";").map((s) => s.trim().toLowerCase());
   const charsetOk = format === "json" || params.includes("charset=utf-8");
   check(

@@ -12,18 +12,17 @@
 import "./offline-env.ts";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { unstable_dev } from "wrangler";
 import { type ContentArticle, readContent } from "./content/read-content.ts";
+import { startLocalWorker } from "./local-worker.ts";
 import { readSiteConfig } from "./wrangler-config.ts";
 
-type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
-
-async function putAll(articles: ContentArticle[], fetchApi: Fetch): Promise<boolean> {
+/** PUTs every article through the admin API of the Worker at `base`. */
+async function putAll(articles: ContentArticle[], base: string | URL, token: string) {
   let ok = true;
   for (const { slug, file, article } of articles) {
-    const response = await fetchApi(`/api/articles/${slug}`, {
+    const response = await fetch(new URL(`/api/articles/${slug}`, base), {
       method: "PUT",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
       body: JSON.stringify(article),
     });
     const text = await response.text();
@@ -68,32 +67,18 @@ async function main(): Promise<number> {
       );
       return 2;
     }
-    const ok = await putAll(articles, (path, init) =>
-      fetch(new URL(path, base), {
-        ...init,
-        headers: { ...init?.headers, Authorization: `Bearer ${token}` },
-      }),
-    );
-    return ok ? 0 : 1;
+    return (await putAll(articles, base, token)) ? 0 : 1;
   }
 
   // Local: the real Worker in workerd, on the same KV/Durable Object state `wrangler dev` uses.
   const token = randomBytes(24).toString("hex");
-  const worker = await unstable_dev("src/worker/index.ts", {
+  const worker = await startLocalWorker({
     config: values.config,
-    persistTo: values.persist,
-    vars: { ADMIN_TOKEN: token },
-    logLevel: "warn",
-    experimental: { disableExperimentalWarning: true },
+    persist: values.persist,
+    secrets: { ADMIN_TOKEN: token },
   });
   try {
-    const ok = await putAll(articles, async (path, init) => {
-      const response = await worker.fetch(path, {
-        ...init,
-        headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` },
-      } as never);
-      return response as unknown as Response;
-    });
+    const ok = await putAll(articles, worker.url, token);
     if (ok) console.log(`loaded into local KV (${values.persist})`);
     return ok ? 0 : 1;
   } finally {

@@ -6,7 +6,9 @@
 import type { ArchiveLayout } from "./feeds/archive.ts";
 import { buildArchivePage, buildScopeFeed, newest, RENDERERS } from "./feeds/build-feed.ts";
 import type { FeedDocument, FeedEntry, Tombstone } from "./feeds/feed-document.ts";
+import { fnv1aHex } from "./fnv.ts";
 import { renderArticlePage, renderErrorPage, renderHomePage } from "./pages/render-pages.ts";
+import { RENDER_CANARY_HASH } from "./render-canary-hash.ts";
 import type { SiteConfig } from "./site.ts";
 import type { StoredArticle } from "./stored-article.ts";
 import {
@@ -18,9 +20,6 @@ import {
   type FeedScope,
   feedPath,
 } from "./urls.ts";
-
-/** Bump when renderer output changes, so stored documents are rebuilt on deploy. */
-export const RENDER_VERSION = 1;
 
 export const HTML_TYPE = "text/html; charset=utf-8";
 
@@ -122,18 +121,13 @@ export function renderGoneDoc(site: SiteConfig, slug: string, deleted: string): 
 
 /**
  * A short fingerprint of what rendering depends on besides the articles: the site
- * configuration and the renderer version. Documents built under another fingerprint are
- * rebuilt (a changed SITE_URL must not leave old links in stored feeds).
+ * configuration and what the renderers output (the render canary's hash, kept current by
+ * the tests: render-canary.ts). Documents built under another fingerprint are rebuilt (a
+ * changed SITE_URL, or renderers that now say something else, must not leave old bytes
+ * in stored feeds). `rendererHash` is a parameter for tests only.
  */
-export function buildFingerprint(site: SiteConfig): string {
-  const text = `${RENDER_VERSION}:${JSON.stringify(site)}`;
-  // FNV-1a, 32-bit: a change detector, not a security boundary.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, "0");
+export function buildFingerprint(site: SiteConfig, rendererHash = RENDER_CANARY_HASH): string {
+  return fnv1aHex(`${rendererHash}:${JSON.stringify(site)}`);
 }
 
 /** A strong ETag: the first 128 bits of SHA-256 over the exact bytes, base64url. */

@@ -1,6 +1,6 @@
 /**
  * src/core/bidi.ts against independent oracles over the Bidi_Class data that bidi-js
- * ships (tests/core/rtl-corpus.ts) — UAX #9 P2/P3, which skips isolates, and the
+ * ships (tests/support/rtl-corpus.ts) — UAX #9 P2/P3, which skips isolates, and the
  * browsers' `dir="auto"` rule, which does not — plus hand-checked examples.
  */
 import { decodeHTML } from "entities";
@@ -22,7 +22,7 @@ import {
   type Direction,
   oracleDirection,
   oracleFirstStrong,
-} from "./rtl-corpus.ts";
+} from "../support/rtl-corpus.ts";
 
 const SEED = Number(process.env.FC_SEED ?? 20261130);
 console.log(`bidi.test.ts: fast-check seed ${SEED} (replay with FC_SEED=${SEED})`);

@@ -30,15 +30,9 @@ import { findUnsafeMarkup, renderBodyHtml } from "../../src/core/html.ts";
 import { type Direction, directionOf } from "../../src/core/language.ts";
 import { parseSiteConfig } from "../../src/core/site.ts";
 import { SCHEMA_VERSION, type StoredArticle } from "../../src/core/stored-article.ts";
-import type { FeedScope } from "../../src/core/urls.ts";
-import {
-  type FeedFormat,
-  PARSERS,
-  type ParsedFeed,
-  parseWith,
-  validateJsonFeed,
-} from "./parse-feeds.ts";
-import { browserDirection, oracleDirection } from "./rtl-corpus.ts";
+import type { FeedFormat, FeedScope } from "../../src/core/urls.ts";
+import { PARSERS, type ParsedFeed, parseWith, validateJsonFeed } from "../../tools/feed-parsers.ts";
+import { browserDirection, oracleDirection } from "../support/rtl-corpus.ts";
 
 const SEED = Number(process.env.FC_SEED ?? 20261130);
 console.log(

@@ -17,7 +17,8 @@ import { renderRss } from "../../src/core/feeds/render-rss.ts";
 import { renderBodyHtml } from "../../src/core/html.ts";
 import { parseSiteConfig } from "../../src/core/site.ts";
 import { SCHEMA_VERSION, type StoredArticle } from "../../src/core/stored-article.ts";
-import { type FeedFormat, type ParsedFeed, parseAll } from "./parse-feeds.ts";
+import type { FeedFormat } from "../../src/core/urls.ts";
+import { type ParsedFeed, parseAll } from "../../tools/feed-parsers.ts";
 import {
   browserDirection,
   browserFirstStrong,
@@ -30,7 +31,7 @@ import {
   oracleFirstStrong,
   oracleMark,
   uba,
-} from "./rtl-corpus.ts";
+} from "../support/rtl-corpus.ts";
 
 const site = parseSiteConfig({
   SITE_URL: "https://news.example",

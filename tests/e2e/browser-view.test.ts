@@ -1,8 +1,9 @@
 /**
  * A person who opens a feed link in a browser sees a readable right-to-left page (the
  * XSL stylesheet served as a static asset), not raw XML. Runs the real Worker in workerd
- * (wrangler's unstable_dev) and Debian's Chromium through playwright-core; skipped, with
- * a message, where Chromium is not installed (.ci/run installs it).
+ * (wrangler's unstable_startWorker, tools/local-worker.ts) and Debian's Chromium through
+ * playwright-core; skipped, with a message, where Chromium is not installed (.ci/run
+ * installs it).
  */
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp } from "node:fs/promises";
@@ -10,10 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unstable_dev } from "wrangler";
+import { type LocalWorker, startLocalWorker } from "../../tools/local-worker.ts";
+import { TEST_ADMIN_TOKEN as TOKEN } from "../support/admin-token.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const TOKEN = "browser-test-token";
 const ARTIFACTS = join(import.meta.dirname, "../artifacts");
 
 const hasChromium = existsSync(CHROMIUM);
@@ -21,18 +22,15 @@ if (!hasChromium)
   console.warn(`browser view test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 describe.skipIf(!hasChromium)("feeds in a browser", () => {
-  let worker: Awaited<ReturnType<typeof unstable_dev>>;
+  let worker: LocalWorker | undefined;
   let base: string;
 
   beforeAll(async () => {
-    worker = await unstable_dev("src/worker/index.ts", {
-      config: "wrangler.toml",
-      persistTo: await mkdtemp(join(tmpdir(), "browser-view-")),
-      vars: { ADMIN_TOKEN: TOKEN },
-      logLevel: "warn",
-      experimental: { disableExperimentalWarning: true },
+    worker = await startLocalWorker({
+      persist: await mkdtemp(join(tmpdir(), "browser-view-")),
+      secrets: { ADMIN_TOKEN: TOKEN },
     });
-    base = `http://${worker.address}:${worker.port}`;
+    base = worker.url.origin;
     for (const [slug, title] of [
       ["first", "إسبر ينفي صحة رسالة الانسحاب"],
       ["second", "CNN: البرلمان العراقي يصوت"],

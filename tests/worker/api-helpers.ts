@@ -9,7 +9,7 @@ import type { Env } from "../../src/worker/env.ts";
 import app from "../../src/worker/index.ts";
 import {
   BASE,
-  FEED_PATHS,
+  feedEtags,
   publish,
   remove,
   request,
@@ -97,10 +97,7 @@ export async function observeState(slugs: string[]): Promise<{
   const list = await (await listArticles("?limit=100")).text();
   const articles = await Promise.all(slugs.map(async (s) => (await getArticle(s)).text()));
   const feeds = await snapshotFeeds();
-  const etags = await Promise.all(
-    FEED_PATHS.map(async (p) => (await request(p)).headers.get("ETag")),
-  );
-  return { list, articles, feeds, etags };
+  return { list, articles, feeds, etags: await feedEtags() };
 }
 
 /** Deletes every live article, so a test can start from an empty catalogue. */

@@ -446,10 +446,8 @@ describe("bad inputs are refused with the field named, and change nothing", () =
     }
   });
 
-  // BUG (src/core/article.ts messageOf/validateArticle): valibot's strictObject treats
-  // an array as an object, so `[]` is answered "title is required", "summary is
-  // required", … and `[{…}]` adds "0 is not a field", instead of "(root): must be a
-  // JSON object" as for a string, a number or null.
+  // valibot's strictObject alone would take an array for an object and answer "title is
+  // required", …, "0 is not a field"; an array is refused as a whole, like a string.
   it("names (root) when the body is a JSON array", async () => {
     const error = await expectError(await putRaw(TARGET, JSON.stringify([sampleArticle()])), 422);
     expect(fieldPaths(error)).toEqual(["(root)"]);

@@ -4,13 +4,12 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { publisherOf } from "../../src/worker/site-config.ts";
 import { publish, request, sampleArticle } from "./helpers.ts";
-
-const publisher = () => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"));
 
 describe("group commit", () => {
   it("rebuilds far fewer times than there are concurrent publishes, and keeps every article", async () => {
-    const before = await publisher().stats();
+    const before = await publisherOf(env).stats();
     const count = 30;
     const results = await Promise.all(
       Array.from({ length: count }, (_, i) =>
@@ -18,7 +17,7 @@ describe("group commit", () => {
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(count).fill(201));
-    const after = await publisher().stats();
+    const after = await publisherOf(env).stats();
     expect(after.articles - before.articles).toBe(count);
     const rebuilds = after.rebuilds - before.rebuilds;
     expect(rebuilds).toBeGreaterThan(0);
@@ -28,10 +27,10 @@ describe("group commit", () => {
   }, 60_000);
 
   it("rebuilds once for one publish, and not at all for an unchanged one", async () => {
-    const before = (await publisher().stats()).rebuilds;
+    const before = (await publisherOf(env).stats()).rebuilds;
     expect((await publish("single", sampleArticle())).status).toBe(201);
-    expect((await publisher().stats()).rebuilds - before).toBe(1);
+    expect((await publisherOf(env).stats()).rebuilds - before).toBe(1);
     expect((await publish("single", sampleArticle())).status).toBe(200);
-    expect((await publisher().stats()).rebuilds - before).toBe(1);
+    expect((await publisherOf(env).stats()).rebuilds - before).toBe(1);
   });
 });

@@ -1,7 +1,9 @@
 /** Helpers for Worker tests: requests through the Worker's own fetch, and fixtures. */
 import { exports } from "cloudflare:workers";
+import { TEST_ADMIN_TOKEN } from "../support/admin-token.ts";
 
-export const TOKEN = "test-admin-token";
+/** The token vitest.config.ts gives the Worker as ADMIN_TOKEN. */
+export const TOKEN = TEST_ADMIN_TOKEN;
 export const BASE = "http://localhost:8787";
 
 export function request(path: string, init: RequestInit = {}): Promise<Response> {
@@ -40,4 +42,9 @@ export const FEED_PATHS = ["/feed.xml", "/atom.xml", "/feed.json"] as const;
 
 export async function snapshotFeeds(): Promise<string[]> {
   return Promise.all(FEED_PATHS.map(async (p) => (await request(p)).text()));
+}
+
+/** The ETag of each of the site's feeds (null where none is sent). */
+export async function feedEtags(): Promise<(string | null)[]> {
+  return Promise.all(FEED_PATHS.map(async (p) => (await request(p)).headers.get("ETag")));
 }

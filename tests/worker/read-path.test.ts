@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { publish, request, sampleArticle } from "./helpers.ts";
+import { publish, request, sampleArticle, TOKEN } from "./helpers.ts";
 
 describe("read path", () => {
   it("serves an empty but valid RSS feed before anything is published", async () => {
@@ -60,7 +60,7 @@ describe("deletion", () => {
     await publish("short-lived", sampleArticle({ title: "خبر سيحذف" }));
     const res = await request("/api/articles/short-lived", {
       method: "DELETE",
-      headers: { Authorization: "Bearer test-admin-token" },
+      headers: { Authorization: `Bearer ${TOKEN}` },
     });
     expect(res.status).toBe(204);
     const atom = await (await request("/atom.xml")).text();

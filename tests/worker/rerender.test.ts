@@ -60,7 +60,8 @@ async function untilDone(stub: ReturnType<typeof publisherOf>): Promise<void> {
   expect(await stub.rerenderStatus()).toEqual({ running: false });
 }
 
-describe("full re-render after a build change", () => {
+// Hundreds of documents rendered and written: more than vitest's default 5 s on a busy machine.
+describe("full re-render after a build change", { timeout: 30_000 }, () => {
   it("rewrites every document, batch by batch, while reads keep working", async () => {
     await bulk(0, 200);
     await bulk(200, 60);

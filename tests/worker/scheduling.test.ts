@@ -26,7 +26,8 @@ async function until(check: () => Promise<boolean>, timeoutMs = 8000): Promise<n
   return Date.now();
 }
 
-describe("a scheduled story", () => {
+// Real alarms a second or two ahead: more than vitest's default 5 s on a busy machine.
+describe("a scheduled story", { timeout: 20_000 }, () => {
   it("is in no public document before its time, and in every one from its time on", async () => {
     const published = isoIn(2000);
     const slug = "embargoed-story";
@@ -63,7 +64,7 @@ describe("a scheduled story", () => {
   });
 });
 
-describe("an expiring story", () => {
+describe("an expiring story", { timeout: 20_000 }, () => {
   it("leaves every document when it expires: tombstone, 410, record kept", async () => {
     const slug = "expiring-story";
     const expires = isoIn(1500);

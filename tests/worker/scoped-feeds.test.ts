@@ -1,7 +1,7 @@
 /** Category and author feeds: only their own articles, their own self links, discoverable. */
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PARSERS, parseWith } from "../core/parse-feeds.ts";
+import { PARSERS, parseWith } from "../../tools/feed-parsers.ts";
 import { BASE, publish, request, sampleArticle } from "./helpers.ts";
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  * character for character, with language ar and right-to-left content.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { PARSERS, parseWith } from "../core/parse-feeds.ts";
+import { PARSERS, parseWith } from "../../tools/feed-parsers.ts";
 import seed from "../fixtures/seed-article-ar.txt?raw";
 import { publish, request, sampleArticle } from "./helpers.ts";
 

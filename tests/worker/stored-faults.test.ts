@@ -5,20 +5,32 @@
  * articles in, the bad ones left out (and logged with their key), and the old-version
  * record served migrated.
  *
- * The Publisher keeps the records it wrote in memory, so after corrupting KV each test
+ * The Publisher keeps the records it wrote in memory, so after corrupting KV the setup
  * evicts it (evictDurableObject) to make the next rebuild read KV again. The main Worker
  * and the Durable Object run in the same isolate as the tests, so console spies see the
  * Publisher's logs too.
  *
- * Tests run in order and share this file's storage; the known-bug tests come last and
- * undo their damage.
+ * Every test starts from empty storage (`reset`) and builds the store it needs in a
+ * beforeEach, so the tests can run alone and in any order.
  */
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, reset } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
+import {
+  afterAll,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  type MockInstance,
+  vi,
+} from "vitest";
+import { HTML_TYPE } from "../../src/core/documents.ts";
+import { FEED_FILES, FEED_MEDIA_TYPES, type FeedFormat, feedPath } from "../../src/core/urls.ts";
+import { publisherOf } from "../../src/worker/site-config.ts";
 import { articleKey, type DocMeta, docKey } from "../../src/worker/store/keys.ts";
-import { type FeedFormat, type ParsedFeed, parseAll, parseXmlStrict } from "../core/parse-feeds.ts";
-import { publish, remove, request, sampleArticle, TOKEN } from "./helpers.ts";
+import { type ParsedFeed, parseAll, parseXmlStrict } from "../../tools/feed-parsers.ts";
+import { publish, request, sampleArticle, TOKEN } from "./helpers.ts";
 
 const GOOD = ["good-one", "good-two", "good-three"];
 const BAD = {
@@ -36,25 +48,34 @@ const titleOf = (slug: string) => `عنوان ${slug}`;
 const article = (slug: string, extra: Record<string, unknown> = {}) =>
   sampleArticle({ title: titleOf(slug), ...extra });
 
-const FEED_FORMATS: [string, FeedFormat][] = [
-  ["feed.xml", "rss"],
-  ["atom.xml", "atom"],
-  ["feed.json", "json"],
-];
-const SCOPES = ["", "/categories/politics", "/authors/saeed-ereikat"];
+const SCOPES = [
+  { kind: "site" },
+  { kind: "category", slug: "politics" },
+  { kind: "author", slug: "saeed-ereikat" },
+] as const;
 const FEEDS = SCOPES.flatMap((scope) =>
-  FEED_FORMATS.map(([file, format]) => ({ path: `${scope}/${file}`, format })),
+  (Object.keys(FEED_FILES) as FeedFormat[]).map((format) => ({
+    path: feedPath(scope, format),
+    format,
+  })),
 );
-
-const publisher = () => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"));
 
 /** A fresh Publisher instance: nothing cached, records are read from KV again. */
 async function evict(): Promise<void> {
   try {
-    await evictDurableObject(publisher());
+    await evictDurableObject(publisherOf(env));
   } catch {
     // Not running: nothing cached either.
   }
+}
+
+/**
+ * Empty storage, KV and the Publisher's (`reset` deletes every Durable Object's data,
+ * and the simulated KV lives in one), then a Publisher that remembers nothing.
+ */
+async function emptyStore(): Promise<void> {
+  await reset();
+  await evict();
 }
 
 async function storedRecord(slug: string): Promise<Record<string, unknown>> {
@@ -68,12 +89,7 @@ async function fetchFeed(path: string, format: FeedFormat): Promise<ParsedFeed[]
   const res = await request(path);
   const body = await res.text();
   expect(res.status, `${path}: ${body.slice(0, 200)}`).toBe(200);
-  const type = {
-    rss: "application/rss+xml",
-    atom: "application/atom+xml",
-    json: "application/feed+json",
-  }[format];
-  expect(res.headers.get("Content-Type"), path).toBe(`${type}; charset=utf-8`);
+  expect(res.headers.get("Content-Type"), path).toBe(`${FEED_MEDIA_TYPES[format]}; charset=utf-8`);
   try {
     return parseAll(body, format);
   } catch (error) {
@@ -85,7 +101,7 @@ async function fetchPage(path: string): Promise<string> {
   const res = await request(path);
   const body = await res.text();
   expect(res.status, `${path}: ${body.slice(0, 200)}`).toBe(200);
-  expect(res.headers.get("Content-Type"), path).toBe("text/html; charset=utf-8");
+  expect(res.headers.get("Content-Type"), path).toBe(HTML_TYPE);
   expect(body, path).toMatch(/^<!doctype html>\n<html lang="ar" dir="rtl">/);
   return body;
 }
@@ -109,83 +125,104 @@ afterAll(() => {
   warnSpy.mockRestore();
 });
 
+/** The good articles, and the ones the setup breaks, published through the API. */
+async function publishAll(): Promise<void> {
+  for (const slug of [...GOOD, ...Object.values(BAD), LEGACY]) {
+    const res = await publish(slug, article(slug));
+    expect(res.status, slug).toBe(201);
+  }
+  const [rss] = await fetchFeed("/feed.xml", "rss");
+  expect(rss?.items).toHaveLength(GOOD.length + Object.keys(BAD).length + 1);
+}
+
+/** Corrupts, truncates, deletes and downgrades records straight in KV. */
+async function breakRecords(): Promise<void> {
+  const kv = env.ARTICLES;
+  await kv.put(articleKey(BAD.corrupt), "{not json at all");
+  const truncated = JSON.stringify(await storedRecord(BAD.truncated));
+  await kv.put(articleKey(BAD.truncated), truncated.slice(0, Math.floor(truncated.length / 2)));
+  await kv.delete(articleKey(BAD.missing));
+  await kv.put(
+    articleKey(BAD.futureVersion),
+    JSON.stringify({ ...(await storedRecord(BAD.futureVersion)), schemaVersion: 99 }),
+  );
+  await kv.put(
+    articleKey(BAD.wrongSlug),
+    JSON.stringify({ ...(await storedRecord(BAD.wrongSlug)), slug: "someone-else" }),
+  );
+  await kv.put(articleKey(BAD.notObject), "[1, 2, 3]");
+  // Version 0 (no schemaVersion): one author name as a string, categories as labels.
+  const current = await storedRecord(LEGACY);
+  const legacy = {
+    slug: LEGACY,
+    title: LEGACY_TITLE,
+    summary: "ملخص من النسخة القديمة",
+    body: "نص من **النسخة القديمة**.",
+    language: "ar",
+    author: "سعيد عريقات",
+    published: "2020-01-07T09:00:00+02:00",
+    categories: ["سياسة"],
+    created: current.created,
+    updated: current.updated,
+    seq: current.seq,
+  };
+  await kv.put(articleKey(LEGACY), JSON.stringify(legacy));
+  expect(await kv.get(articleKey(BAD.missing))).toBeNull();
+}
+
+/** What the Publisher logged while it rebuilt after a fresh start over the broken records. */
+interface RebuildLogs {
+  errors: string[];
+  warnings: string[];
+}
+
+/** A fresh Publisher, and one more publish (`good-four`) that rebuilds every feed. */
+async function rebuildAfterFreshStart(): Promise<RebuildLogs> {
+  await evict();
+  errorSpy.mockClear();
+  warnSpy.mockClear();
+  const res = await publish("good-four", article("good-four"));
+  expect(res.status).toBe(201);
+  return { errors: logged(errorSpy), warnings: logged(warnSpy) };
+}
+
+/** Every live title the feeds must show once the broken records are left out. */
+const EXPECTED_TITLES = [...GOOD, "good-four"].map(titleOf).concat(LEGACY_TITLE).sort();
+
 describe("faults in stored records and documents", () => {
-  it("publishes the good articles and the soon-to-be-broken ones through the API", async () => {
-    for (const slug of [...GOOD, ...Object.values(BAD), LEGACY]) {
-      const res = await publish(slug, article(slug));
-      expect(res.status, slug).toBe(201);
-    }
-    const [rss] = await fetchFeed("/feed.xml", "rss");
-    expect(rss?.items).toHaveLength(GOOD.length + Object.keys(BAD).length + 1);
+  let rebuild: RebuildLogs;
+
+  beforeEach(async () => {
+    await emptyStore();
+    await publishAll();
+    await breakRecords();
+    rebuild = await rebuildAfterFreshStart();
   });
 
-  it("corrupts, truncates, deletes and downgrades records straight in KV", async () => {
-    const kv = env.ARTICLES;
-    await kv.put(articleKey(BAD.corrupt), "{not json at all");
-    const truncated = JSON.stringify(await storedRecord(BAD.truncated));
-    await kv.put(articleKey(BAD.truncated), truncated.slice(0, Math.floor(truncated.length / 2)));
-    await kv.delete(articleKey(BAD.missing));
-    await kv.put(
-      articleKey(BAD.futureVersion),
-      JSON.stringify({ ...(await storedRecord(BAD.futureVersion)), schemaVersion: 99 }),
-    );
-    await kv.put(
-      articleKey(BAD.wrongSlug),
-      JSON.stringify({ ...(await storedRecord(BAD.wrongSlug)), slug: "someone-else" }),
-    );
-    await kv.put(articleKey(BAD.notObject), "[1, 2, 3]");
-    // Version 0 (no schemaVersion): one author name as a string, categories as labels.
-    const current = await storedRecord(LEGACY);
-    const legacy = {
-      slug: LEGACY,
-      title: LEGACY_TITLE,
-      summary: "ملخص من النسخة القديمة",
-      body: "نص من **النسخة القديمة**.",
-      language: "ar",
-      author: "سعيد عريقات",
-      published: "2020-01-07T09:00:00+02:00",
-      categories: ["سياسة"],
-      created: current.created,
-      updated: current.updated,
-      seq: current.seq,
-    };
-    await kv.put(articleKey(LEGACY), JSON.stringify(legacy));
-    expect(await kv.get(articleKey(BAD.missing))).toBeNull();
-  });
-
-  it("a rebuild after a fresh start leaves the bad records out, serves the old one migrated, and logs each fault with its key", async () => {
-    await evict();
-    errorSpy.mockClear();
-    warnSpy.mockClear();
-    const res = await publish("good-four", article("good-four"));
-    expect(res.status).toBe(201);
-
-    const errors = logged(errorSpy);
+  it("a rebuild after a fresh start leaves the bad records out, serves the old one migrated, and logs each fault with its key", () => {
     for (const slug of Object.values(BAD)) {
       expect(
-        errors.some((line) => line.includes(articleKey(slug))),
-        `${articleKey(slug)} in ${JSON.stringify(errors)}`,
+        rebuild.errors.some((line) => line.includes(articleKey(slug))),
+        `${articleKey(slug)} in ${JSON.stringify(rebuild.errors)}`,
       ).toBe(true);
     }
-    const warnings = logged(warnSpy);
     expect(
-      warnings.some((line) => line.includes(articleKey(LEGACY)) && /migrat/i.test(line)),
-      JSON.stringify(warnings),
+      rebuild.warnings.some((line) => line.includes(articleKey(LEGACY)) && /migrat/i.test(line)),
+      JSON.stringify(rebuild.warnings),
     ).toBe(true);
     // The good ones are not reported.
     for (const slug of [...GOOD, "good-four"])
       expect(
-        errors.some((line) => line.includes(articleKey(slug))),
+        rebuild.errors.some((line) => line.includes(articleKey(slug))),
         slug,
       ).toBe(false);
   });
 
   it("every feed answers 200 and parses, with the good articles and the migrated one, without the bad ones", async () => {
-    const expected = [...GOOD, "good-four"].map(titleOf).concat(LEGACY_TITLE).sort();
     for (const { path, format } of FEEDS) {
       const feeds = await fetchFeed(path, format);
       for (const [i, list] of titles(feeds).entries()) {
-        expect([...list].sort(), `${path} ${feeds[i]?.parser}`).toEqual(expected);
+        expect([...list].sort(), `${path} ${feeds[i]?.parser}`).toEqual(EXPECTED_TITLES);
       }
       for (const slug of Object.values(BAD)) {
         for (const list of titles(feeds)) expect(list, path).not.toContain(titleOf(slug));
@@ -225,11 +262,18 @@ describe("faults in stored records and documents", () => {
     expect([200, 404]).toContain(page.status);
   });
 
-  it("corrupt, stale and missing stored documents are re-rendered on read, and logged", async () => {
+  interface DocFault {
+    path: string;
+    damage: () => Promise<unknown>;
+    /** Whether reading the damaged document logs a warning naming its key. */
+    logged: boolean;
+  }
+
+  /** One fault per scope at a time: re-rendering one path re-renders its whole scope. */
+  async function documentFaults(): Promise<DocFault[]> {
     const kv = env.ARTICLES;
     const meta = (await kv.getWithMetadata<DocMeta>(docKey("/atom.xml"), "text")).metadata;
-    // One fault per scope at a time: re-rendering one path re-renders its whole scope.
-    const faults: { path: string; damage: () => Promise<unknown>; logged: boolean }[] = [
+    return [
       {
         path: "/feed.xml",
         damage: () => kv.put(docKey("/feed.xml"), "garbage <<< not a feed"),
@@ -267,9 +311,11 @@ describe("faults in stored records and documents", () => {
         logged: true,
       },
     ];
-    const expected = [...GOOD, "good-four"].map(titleOf).concat(LEGACY_TITLE).sort();
+  }
+
+  it("corrupt, stale and missing stored documents are re-rendered on read, and logged", async () => {
     const errors: string[] = [];
-    for (const fault of faults) {
+    for (const fault of await documentFaults()) {
       await fault.damage();
       await evict();
       errors.push(...logged(errorSpy));
@@ -278,10 +324,11 @@ describe("faults in stored records and documents", () => {
       const feed = FEEDS.find((f) => f.path === fault.path);
       if (feed) {
         const feeds = await fetchFeed(feed.path, feed.format);
-        for (const list of titles(feeds)) expect([...list].sort(), feed.path).toEqual(expected);
+        for (const list of titles(feeds))
+          expect([...list].sort(), feed.path).toEqual(EXPECTED_TITLES);
       } else if (fault.path === "/") {
         const home = await fetchPage("/");
-        for (const title of expected) expect(home).toContain(title);
+        for (const title of EXPECTED_TITLES) expect(home).toContain(title);
       } else if (fault.path.endsWith(LEGACY)) {
         // The old-version record, rendered afresh, is served migrated.
         expect(await fetchPage(fault.path)).toContain(LEGACY_TITLE);
@@ -302,14 +349,19 @@ describe("faults in stored records and documents", () => {
     // Everything else is still fine.
     for (const { path, format } of FEEDS) {
       const feeds = await fetchFeed(path, format);
-      for (const list of titles(feeds)) expect([...list].sort(), path).toEqual(expected);
+      for (const list of titles(feeds)) expect([...list].sort(), path).toEqual(EXPECTED_TITLES);
     }
     for (const slug of [...GOOD, "good-four"])
       expect(await fetchPage(`/articles/${slug}`)).toContain(titleOf(slug));
   });
 
   it("re-rendered documents are stored again: a second read is served from KV as it is", async () => {
-    for (const path of ["/feed.xml", "/atom.xml", "/feed.json", "/"]) {
+    const paths = ["/feed.xml", "/atom.xml", "/feed.json", "/"];
+    for (const fault of (await documentFaults()).filter((f) => paths.includes(f.path))) {
+      await fault.damage();
+      expect((await request(fault.path)).status, fault.path).toBe(200);
+    }
+    for (const path of paths) {
       const stored = await env.ARTICLES.getWithMetadata<DocMeta>(docKey(path), "text");
       expect(stored.value, path).not.toBeNull();
       expect(stored.metadata?.build, path).not.toBe("stale000");
@@ -321,7 +373,21 @@ describe("faults in stored records and documents", () => {
     parseXmlStrict((await env.ARTICLES.get(docKey("/feed.xml"), "text")) ?? "");
   });
 
-  // ---- faults that once broke every rebuild; each test undoes its damage ----------------
+  it("after a fresh start, the next publish is served in every feed", async () => {
+    await evict();
+    expect((await publish("last-good", article("last-good"))).status).toBe(201);
+    for (const { path, format } of FEEDS) {
+      const feeds = await fetchFeed(path, format);
+      for (const list of titles(feeds)) expect(list, path).toContain(titleOf("last-good"));
+    }
+  });
+});
+
+describe("faults that once broke every rebuild", () => {
+  beforeEach(async () => {
+    await emptyStore();
+    for (const slug of GOOD) expect((await publish(slug, article(slug))).status, slug).toBe(201);
+  });
 
   async function feedsStillWork(expectTitle?: string): Promise<void> {
     for (const { path, format } of FEEDS.slice(0, 3)) {
@@ -335,17 +401,13 @@ describe("faults in stored records and documents", () => {
     // decodeStoredArticle threw and every rebuild of the article's scopes failed.
     const slug = "partial-legacy-record";
     expect((await publish(slug, article(slug))).status).toBe(201);
-    try {
-      await env.ARTICLES.put(articleKey(slug), JSON.stringify({ slug, title: "x" }));
-      await evict();
-      errorSpy.mockClear();
-      const res = await publish("after-partial-legacy", article("after-partial-legacy"));
-      expect(res.status).toBe(201);
-      expect(logged(errorSpy).some((line) => line.includes(articleKey(slug)))).toBe(true);
-      await feedsStillWork(titleOf("after-partial-legacy"));
-    } finally {
-      await remove(slug);
-    }
+    await env.ARTICLES.put(articleKey(slug), JSON.stringify({ slug, title: "x" }));
+    await evict();
+    errorSpy.mockClear();
+    const res = await publish("after-partial-legacy", article("after-partial-legacy"));
+    expect(res.status).toBe(201);
+    expect(logged(errorSpy).some((line) => line.includes(articleKey(slug)))).toBe(true);
+    await feedsStillWork(titleOf("after-partial-legacy"));
   });
 
   it("a record whose `updated` is not a date is skipped and logged, not fatal to the rebuild", async () => {
@@ -353,20 +415,16 @@ describe("faults in stored records and documents", () => {
     // formatRfc3339(e.updated) then threw RangeError and the whole rebuild failed.
     const slug = "bad-date-record";
     expect((await publish(slug, article(slug))).status).toBe(201);
-    try {
-      await env.ARTICLES.put(
-        articleKey(slug),
-        JSON.stringify({ ...(await storedRecord(slug)), updated: "yesterday" }),
-      );
-      await evict();
-      errorSpy.mockClear();
-      const res = await publish("after-bad-date", article("after-bad-date"));
-      expect(res.status).toBe(201);
-      expect(logged(errorSpy).some((line) => line.includes(articleKey(slug)))).toBe(true);
-      await feedsStillWork(titleOf("after-bad-date"));
-    } finally {
-      await remove(slug);
-    }
+    await env.ARTICLES.put(
+      articleKey(slug),
+      JSON.stringify({ ...(await storedRecord(slug)), updated: "yesterday" }),
+    );
+    await evict();
+    errorSpy.mockClear();
+    const res = await publish("after-bad-date", article("after-bad-date"));
+    expect(res.status).toBe(201);
+    expect(logged(errorSpy).some((line) => line.includes(articleKey(slug)))).toBe(true);
+    await feedsStillWork(titleOf("after-bad-date"));
   });
 
   it("an HTML body with an out-of-range character reference (&#x110000;) does not stop publishing", async () => {
@@ -374,18 +432,14 @@ describe("faults in stored records and documents", () => {
     // String.fromCodePoint(0x110000) → RangeError in toFeedEntry, so this publish and
     // every later rebuild of its scopes failed with 500.
     const slug = "out-of-range-reference";
-    try {
-      const res = await publish(
-        slug,
-        article(slug, { format: "html", body: "<p>&#x110000; نص</p>" }),
-      );
-      expect([201, 422]).toContain(res.status);
-      const next = await publish("after-out-of-range", article("after-out-of-range"));
-      expect(next.status).toBe(201);
-      await feedsStillWork(titleOf("after-out-of-range"));
-    } finally {
-      await remove(slug);
-    }
+    const res = await publish(
+      slug,
+      article(slug, { format: "html", body: "<p>&#x110000; نص</p>" }),
+    );
+    expect([201, 422]).toContain(res.status);
+    const next = await publish("after-out-of-range", article("after-out-of-range"));
+    expect(next.status).toBe(201);
+    await feedsStillWork(titleOf("after-out-of-range"));
   });
 
   it("a truncated stored document whose metadata is intact is not served, but re-rendered", async () => {
@@ -393,22 +447,9 @@ describe("faults in stored records and documents", () => {
     // isDocMeta with the current build. (A same-length corruption still would be.)
     const key = docKey("/feed.xml");
     const good = await env.ARTICLES.getWithMetadata<DocMeta>(key, "text");
-    try {
-      await env.ARTICLES.put(key, (good.value ?? "").slice(0, 100), {
-        metadata: good.metadata as DocMeta,
-      });
-      await fetchFeed("/feed.xml", "rss");
-    } finally {
-      await env.ARTICLES.put(key, good.value ?? "", { metadata: good.metadata as DocMeta });
-    }
-  });
-
-  it("after all that, everything is served again", async () => {
-    await evict();
-    expect((await publish("last-good", article("last-good"))).status).toBe(201);
-    for (const { path, format } of FEEDS) {
-      const feeds = await fetchFeed(path, format);
-      for (const list of titles(feeds)) expect(list, path).toContain(titleOf("last-good"));
-    }
+    await env.ARTICLES.put(key, (good.value ?? "").slice(0, 100), {
+      metadata: good.metadata as DocMeta,
+    });
+    await fetchFeed("/feed.xml", "rss");
   });
 });

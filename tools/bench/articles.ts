@@ -10,9 +10,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseContentFile } from "../content/read-content.ts";
+import { readSiteConfig } from "../wrangler-config.ts";
 
-/** The seed article (a copy of shared/seed/article-ar.txt kept with the tests). */
-export const SEED_PATH = join(import.meta.dirname, "../../tests/fixtures/seed-article-ar.txt");
+/** The seed article as content/ publishes it (shared/seed/article-ar.txt, verbatim). */
+export const SEED_PATH = join(
+  import.meta.dirname,
+  "../../content/articles/esper-denies-iraq-withdrawal-letter.md",
+);
 
 /** UTF-8 size of each generated body (Markdown). */
 export const TARGET_BODY_BYTES = 6 * 1024;
@@ -79,13 +84,14 @@ let seedCache: Seed | undefined;
 
 function seed(): Seed {
   if (!seedCache) {
-    const blocks = readFileSync(SEED_PATH, "utf8")
-      .replace(/\r\n?/g, "\n")
+    const parsed = parseContentFile(SEED_PATH, readFileSync(SEED_PATH, "utf8"), readSiteConfig());
+    if (!parsed.ok) throw new Error(`${SEED_PATH}: ${JSON.stringify(parsed.errors)}`);
+    const { title, body } = parsed.value.article;
+    const paragraphs = body
       .split(/\n{2,}/)
       .map((b) => b.trim())
       .filter(Boolean);
-    const [title, ...paragraphs] = blocks;
-    if (!title || paragraphs.length < 4) throw new Error(`${SEED_PATH} has too few paragraphs`);
+    if (paragraphs.length < 4) throw new Error(`${SEED_PATH} has too few paragraphs`);
     seedCache = { title, paragraphs };
   }
   return seedCache;

@@ -131,7 +131,7 @@ async function benchSize(
       scriptPath: bundles.real.scriptPath,
       config: CONFIG,
       persistTo,
-      vars: { ADMIN_TOKEN: token },
+      secrets: { ADMIN_TOKEN: token },
     }),
   );
   // The newest article: its page was rendered by the last publish.

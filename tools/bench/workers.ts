@@ -1,14 +1,11 @@
 /**
- * Running the Workers under test in workerd through Miniflare, and filling the store
- * through the admin API.
+ * Running the Workers under test in workerd, and filling the store through the admin API.
  *
- * Why Miniflare and not wrangler's unstable_dev: unstable_dev puts wrangler's dev proxy
- * (a Worker that forwards every request) in front of the Worker. Measured on the
- * development machine, a 9 KB fixed response reached about 220 req/s through it and
- * about 2,100 req/s from Miniflare directly, same workerd: through the proxy the
- * benchmark would measure the proxy. Miniflare is the engine under `wrangler dev`;
- * it runs the bundle `wrangler deploy` would upload (bundle.ts), with the bindings
- * wrangler.toml declares (KV namespace, SQLite-backed Durable Object, [vars]).
+ * Each Worker is started with wrangler's unstable_startWorker (../local-worker.ts): the
+ * bindings wrangler.toml declares (KV namespace, SQLite-backed Durable Object, [vars]) as
+ * `wrangler dev` sets them up, running the bundle `wrangler deploy` would upload
+ * (bundle.ts) as it is, and measured on Miniflare's own socket, not through wrangler's dev
+ * proxy (which would be measured instead: see local-worker.ts).
  *
  * The real and the counting Worker use the same persist folder one after the other,
  * never at once, so the counting run reads exactly the documents the real run served.
@@ -16,8 +13,8 @@
  * benchmarked route is a static file, and in production assets are matched before the
  * Worker runs, outside its CPU time.
  */
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { experimental_readRawConfig } from "wrangler";
+import { startLocalWorker } from "../local-worker.ts";
 import type { BenchArticle } from "./articles.ts";
 
 export interface RunningWorker {
@@ -31,76 +28,33 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-const LOOPBACK = "127.0.0.1";
-
-/** The part of wrangler.toml read here (wrangler's own config types do not resolve). */
+/** The part of wrangler.toml the benchmark reads itself (wrangler's config types do not resolve). */
 export interface WranglerToml {
-  name?: string;
   compatibility_date?: string;
-  compatibility_flags?: string[];
   vars?: Record<string, unknown>;
-  kv_namespaces?: { binding: string; id?: string }[];
-  durable_objects?: { bindings?: { name: string; class_name: string }[] };
-  migrations?: { new_sqlite_classes?: string[] }[];
 }
 
 export function readWranglerToml(config: string): WranglerToml {
   return experimental_readRawConfig({ config }).rawConfig as WranglerToml;
 }
 
-/** What Miniflare needs from wrangler.toml: compatibility settings, vars and bindings. */
-function bindingsOf(config: string): Record<string, unknown> {
-  const rawConfig = readWranglerToml(config);
-  const sqlite = new Set((rawConfig.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
-  return {
-    // The Worker's name keys its Durable Object storage: same name, same state.
-    name: rawConfig.name,
-    compatibilityDate: rawConfig.compatibility_date,
-    compatibilityFlags: rawConfig.compatibility_flags ?? [],
-    bindings: rawConfig.vars ?? {},
-    kvNamespaces: Object.fromEntries(
-      (rawConfig.kv_namespaces ?? []).map((kv) => [kv.binding, kv.id ?? kv.binding]),
-    ),
-    durableObjects: Object.fromEntries(
-      (rawConfig.durable_objects?.bindings ?? []).map((d) => [
-        d.name,
-        { className: d.class_name, useSQLite: sqlite.has(d.class_name) },
-      ]),
-    ),
-  };
-}
-
 export async function startWorker(options: {
   scriptPath: string;
   config: string;
   persistTo?: string;
-  vars?: Record<string, string>;
+  secrets?: Record<string, string>;
 }): Promise<RunningWorker> {
-  const fromConfig = bindingsOf(options.config);
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      host: LOOPBACK,
-      port: 0,
-      // No Request.cf fetch from the internet; the Worker does not read it.
-      cf: false,
-      logRequests: false,
-      ...(options.persistTo ? { resourcePersistencePath: options.persistTo } : {}),
-      modules: true,
-      scriptPath: options.scriptPath,
-      modulesRoot: options.scriptPath.replace(/\/[^/]*$/, ""),
-      ...fromConfig,
-      bindings: { ...(fromConfig.bindings as Record<string, unknown>), ...options.vars },
-    } as Parameters<typeof convertV4MiniflareOptions>[0]),
-  );
-  const url = await mf.ready;
-  if (url.hostname !== LOOPBACK) {
-    await mf.dispose();
-    throw new Error(`Miniflare listened on ${url.hostname}, expected loopback only`);
-  }
+  const worker = await startLocalWorker({
+    config: options.config,
+    script: options.scriptPath,
+    ...(options.persistTo ? { persist: options.persistTo } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    assets: false,
+  });
   return {
-    base: url.origin,
+    base: worker.url.origin,
     async readKv(binding, keys) {
-      const kv = await mf.getKVNamespace(binding);
+      const kv = await worker.miniflare.getKVNamespace(binding);
       const entries = new Map<string, { value: ArrayBuffer; metadata: unknown }>();
       for (const key of keys) {
         const { value, metadata } = await kv.getWithMetadata(key, "arrayBuffer");
@@ -108,7 +62,7 @@ export async function startWorker(options: {
       }
       return entries;
     },
-    stop: () => mf.dispose(),
+    stop: () => worker.stop(),
   };
 }
 

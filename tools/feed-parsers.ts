@@ -1,5 +1,7 @@
 /**
- * Test helper: read RSS, Atom and JSON Feed documents the way real consumers do.
+ * Reads RSS, Atom and JSON Feed documents the way real consumers do: for
+ * `npm run check:feeds` (check-feeds.ts) and for the tests, which import it from here
+ * (tests may import tools; tools never import tests).
  *
  * Every format is read by several independent parsers, each reduced to the same small
  * shape (feed title and language; per item title, summary, content, author names,
@@ -23,8 +25,7 @@ import addFormats from "ajv-formats";
 import { parseFeed as parseFeedsmith } from "feedsmith";
 import jsonFeedSchema from "jsonfeed-schema/schema-v1.1.json" with { type: "json" };
 import { SaxesParser, type SaxesTagNS } from "saxes";
-
-export type FeedFormat = "rss" | "atom" | "json";
+import type { FeedFormat } from "../src/core/urls.ts";
 
 export interface ParsedItem {
   title?: string | undefined;
