@@ -1,40 +1,33 @@
 /**
- * Loads `content/` through the admin API, the same write path as every other publish,
- * so the files and the API can never disagree.
+ * `npm run content:load`: makes the Worker's articles what content/ says, through the
+ * admin API (the same write path as every other publish).
  *
- *   npm run content:load                 # local: starts the Worker in workerd on the
- *                                        # local KV (.wrangler/state), loads, stops
- *   npm run content:load -- --check      # validate only, write nothing
+ *   npm run content:load                   # local: through the Worker `npm start` serves,
+ *                                          # or one of its own on .wrangler/state
+ *   npm run content:load -- --check        # validate every file, write nothing
+ *   npm run content:load -- --prune        # list articles no file names; with --yes,
+ *                                          # delete them
  *   ADMIN_TOKEN=… npm run content:load -- --remote --url https://feeds.example.com
  *
- * Every file is validated first; one error anywhere stops the load before any write.
+ * Every changed file is validated before anything is sent; unchanged files (same
+ * digest as the Worker's) are not sent. It ends with how many articles were created,
+ * updated, unchanged and retracted, and stops at the first refusal with one message.
  */
 import "./offline-env.ts";
-import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { type ContentArticle, readContent } from "./content/read-content.ts";
-import { startLocalWorker } from "./local-worker.ts";
+import { localTarget } from "./content/local-target.ts";
+import { readContent } from "./content/read-content.ts";
+import { scanContent } from "./content/scan.ts";
+import { applySync, planSync, SyncError, type SyncTarget } from "./content/sync.ts";
 import { readSiteConfig } from "./wrangler-config.ts";
 
-/** PUTs every article through the admin API of the Worker at `base`. */
-async function putAll(articles: ContentArticle[], base: string | URL, token: string) {
-  let ok = true;
-  for (const { slug, file, article } of articles) {
-    const response = await fetch(new URL(`/api/articles/${slug}`, base), {
-      method: "PUT",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-      body: JSON.stringify(article),
-    });
-    const text = await response.text();
-    if (response.ok) {
-      const status = response.status === 201 ? "created" : "updated or unchanged";
-      console.log(`  ${slug}: ${status}`);
-    } else {
-      ok = false;
-      console.error(`  ${file}: HTTP ${response.status} ${text}`);
-    }
+function progress(done: number, total: number): void {
+  if (total === 0) return;
+  if (process.stdout.isTTY) {
+    process.stdout.write(`\r  sent ${done}/${total}${done === total ? "\n" : ""}`);
+  } else if (done === total || done % 1000 === 0) {
+    console.log(`  sent ${done}/${total}`);
   }
-  return ok;
 }
 
 async function main(): Promise<number> {
@@ -43,21 +36,39 @@ async function main(): Promise<number> {
       check: { type: "boolean", default: false },
       remote: { type: "boolean", default: false },
       url: { type: "string" },
+      prune: { type: "boolean", default: false },
+      yes: { type: "boolean", default: false },
+      port: { type: "string" },
       content: { type: "string", default: "content" },
       config: { type: "string", default: "wrangler.toml" },
       persist: { type: "string", default: ".wrangler/state" },
     },
   });
   const site = readSiteConfig(values.config);
-  const { articles, errors } = await readContent(values.content as string, site);
+  if (values.check) {
+    const { articles, errors } = await readContent(values.content as string, site);
+    for (const e of errors) console.error(`  ${e.file}: ${e.field} ${e.message}`);
+    if (errors.length > 0) {
+      console.error(`content/ has ${errors.length} error(s)`);
+      return 1;
+    }
+    console.log(`content/: ${articles.length} article(s) valid`);
+    return 0;
+  }
+  const started = performance.now();
+  const { files, errors } = await scanContent(
+    values.content as string,
+    site,
+    `${values.persist}/content-cache.json`,
+  );
   if (errors.length > 0) {
     console.error(`content/ has ${errors.length} error(s); nothing was written:`);
     for (const e of errors) console.error(`  ${e.file}: ${e.field} ${e.message}`);
     return 1;
   }
-  console.log(`content/: ${articles.length} article(s) valid`);
-  if (values.check) return 0;
+  console.log(`content/: ${files.length} article(s) valid`);
 
+  let target: SyncTarget & { description: string; stop(): Promise<void> };
   if (values.remote) {
     const base = values.url ?? process.env.PUBLISHER_URL;
     const token = process.env.ADMIN_TOKEN;
@@ -67,22 +78,39 @@ async function main(): Promise<number> {
       );
       return 2;
     }
-    return (await putAll(articles, base, token)) ? 0 : 1;
+    target = { base, token, description: base, stop: async () => {} };
+  } else {
+    const port = Number(values.port ?? process.env.PORT ?? 8787);
+    target = await localTarget({ port, config: values.config, persist: values.persist });
   }
-
-  // Local: the real Worker in workerd, on the same KV/Durable Object state `wrangler dev` uses.
-  const token = randomBytes(24).toString("hex");
-  const worker = await startLocalWorker({
-    config: values.config,
-    persist: values.persist,
-    secrets: { ADMIN_TOKEN: token },
-  });
   try {
-    const ok = await putAll(articles, worker.url, token);
-    if (ok) console.log(`loaded into local KV (${values.persist})`);
-    return ok ? 0 : 1;
+    console.log(`publishing through ${target.description}`);
+    const plan = await planSync(files, target);
+    if (values.prune && !values.yes && plan.orphans.length > 0) {
+      console.error(
+        `${plan.orphans.length} article(s) have no file in content/: ${plan.orphans.join(", ")}\n` +
+          "Nothing was changed. Run again with --prune --yes to delete them.",
+      );
+      return 1;
+    }
+    const summary = await applySync(plan, site, target, { prune: values.prune, progress });
+    console.log(
+      `created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, ` +
+        `retracted ${summary.retracted} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
+    if (!values.prune && summary.orphans.length > 0)
+      console.log(
+        `${summary.orphans.length} article(s) have no file in content/ (kept; --prune lists them)`,
+      );
+    return 0;
+  } catch (error) {
+    if (error instanceof SyncError) {
+      console.error(`stopped: ${error.message}`);
+      return 1;
+    }
+    throw error;
   } finally {
-    await worker.stop();
+    await target.stop();
   }
 }
 

@@ -72,17 +72,21 @@ export function parseContentFile(
   return { ok: true, value: { file, slug, article: checked.article } };
 }
 
+/** The article files under `dir`, in name order. */
+export async function contentFilesIn(dir: string): Promise<string[]> {
+  const folder = join(dir, "articles");
+  const names = (await readdir(folder)).filter((name) => name.endsWith(".md")).sort();
+  return names.map((name) => join(folder, name));
+}
+
 /** Every article under `dir`, or every error: all files are checked before anything is written. */
 export async function readContent(
   dir: string,
   site: SiteConfig,
 ): Promise<{ articles: ContentArticle[]; errors: ContentError[] }> {
-  const folder = join(dir, "articles");
-  const names = (await readdir(folder)).filter((name) => name.endsWith(".md")).sort();
   const articles: ContentArticle[] = [];
   const errors: ContentError[] = [];
-  for (const name of names) {
-    const file = join(folder, name);
+  for (const file of await contentFilesIn(dir)) {
     const result = parseContentFile(file, await readFile(file, "utf8"), site);
     if (result.ok) articles.push(result.value);
     else errors.push(...result.errors);
