@@ -19,7 +19,7 @@ import { localTarget } from "./content/local-target.ts";
 import { readContent } from "./content/read-content.ts";
 import { scanContent } from "./content/scan.ts";
 import { applySync, planSync, SyncError, type SyncTarget } from "./content/sync.ts";
-import { readSiteConfig } from "./wrangler-config.ts";
+import { readSiteConfigOrExit } from "./wrangler-config.ts";
 
 function progress(done: number, total: number): void {
   if (total === 0) return;
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
       persist: { type: "string", default: ".wrangler/state" },
     },
   });
-  const site = readSiteConfig(values.config);
+  const site = readSiteConfigOrExit(values.config);
   if (values.check) {
     const { articles, errors } = await readContent(values.content as string, site);
     for (const e of errors) console.error(`  ${e.file}: ${e.field} ${e.message}`);

@@ -16,7 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { servingAt } from "./content/local-target.ts";
 import { scanContent } from "./content/scan.ts";
 import { applySync, planSync, SyncError } from "./content/sync.ts";
-import { readSiteConfig } from "./wrangler-config.ts";
+import { readSiteConfigOrExit } from "./wrangler-config.ts";
 
 // --port, --content and --persist-to are read here too; every flag goes to wrangler dev
 // but --content (the folder of articles, default content/).
@@ -56,7 +56,7 @@ if (!token) {
   console.log("created .dev.vars with a local ADMIN_TOKEN (git-ignored)");
 }
 
-const configured = readSiteConfig("wrangler.toml");
+const configured = readSiteConfigOrExit("wrangler.toml");
 const served = `http://localhost:${port}`;
 const vars: string[] = [];
 const siteUrl = new URL(configured.url);

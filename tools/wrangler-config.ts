@@ -1,9 +1,23 @@
 /** Site configuration as wrangler.toml declares it, for Node-side tools. */
 import "./offline-env.ts";
 import { experimental_readRawConfig } from "wrangler";
-import { parseSiteConfig, type SiteConfig } from "../src/core/site.ts";
+import { ConfigError, parseSiteConfig, type SiteConfig } from "../src/core/site.ts";
 
 export function readSiteConfig(configPath = "wrangler.toml"): SiteConfig {
   const { rawConfig } = experimental_readRawConfig({ config: configPath });
   return parseSiteConfig((rawConfig.vars ?? {}) as Record<string, unknown>);
+}
+
+/**
+ * For command-line tools: a wrong setting is one line naming the variable, the value and
+ * what is accepted (no stack trace), and exit code 2.
+ */
+export function readSiteConfigOrExit(configPath = "wrangler.toml"): SiteConfig {
+  try {
+    return readSiteConfig(configPath);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${configPath}: ${error.message}`);
+    process.exit(2);
+  }
 }

@@ -16,6 +16,57 @@ export function isWellFormedLanguageTag(tag: string): boolean {
   return LANGTAG.test(tag);
 }
 
+/** RFC 5646 §4.4.1: implementations should support tags of at least 35 characters. */
+export const LANGUAGE_TAG_MAX = 35;
+
+const EXAMPLES = '"ar", "ar-PS", "en" or "az-Arab"';
+
+/**
+ * A language tag as an editor or an operator wrote it, checked against the languages
+ * the runtime knows (ICU through Intl) and canonicalised: `AR` becomes `ar`; an alias
+ * (`ara`, `arb`, `iw`) is refused with the tag to use, so what is stored is what readers
+ * get; a well-formed word that names no language (`arabic`) is refused rather than
+ * silently making the site left-to-right.
+ */
+export function checkLanguageTag(
+  tag: string,
+): { ok: true; tag: string } | { ok: false; message: string } {
+  if (tag.length > LANGUAGE_TAG_MAX)
+    return { ok: false, message: `must be at most ${LANGUAGE_TAG_MAX} characters` };
+  let canonical: string;
+  try {
+    if (!isWellFormedLanguageTag(tag)) throw new RangeError(tag);
+    canonical = Intl.getCanonicalLocales(tag)[0] as string;
+  } catch {
+    return { ok: false, message: `must be a BCP 47 language tag such as ${EXAMPLES}` };
+  }
+  const given = (tag.split("-")[0] as string).toLowerCase();
+  const locale = new Intl.Locale(canonical);
+  const names = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+  const unknown = (language: string | undefined) => {
+    if (!language || language === "und") return true;
+    try {
+      return names.of(language) === undefined;
+    } catch {
+      return true;
+    }
+  };
+  if (locale.language !== given && !unknown(locale.language)) {
+    return { ok: false, message: `"${tag}" is an alias: use "${canonical}"` };
+  }
+  if (unknown(locale.language) || unknown(given)) {
+    return {
+      ok: false,
+      message: `"${given}" is not a language this runtime knows; use a code such as ${EXAMPLES}`,
+    };
+  }
+  const regions = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+  if (locale.region && regions.of(locale.region) === undefined) {
+    return { ok: false, message: `"${locale.region}" is not a region this runtime knows` };
+  }
+  return { ok: true, tag: canonical };
+}
+
 /** Scripts written right-to-left (ISO 15924 codes). */
 const RTL_SCRIPTS = new Set([
   "adlm",

@@ -3,7 +3,7 @@
  * the `[vars]` of wrangler.toml (one file), parsed here so that a wrong value fails with
  * the variable's name instead of producing a broken feed.
  */
-import { isWellFormedLanguageTag } from "./language.ts";
+import { checkLanguageTag } from "./language.ts";
 import { ITEM_MAX_BYTES, KV_VALUE_MAX_BYTES, MAX_ARCHIVE_PAGE_SIZE } from "./publishing/limits.ts";
 
 export interface SiteConfig {
@@ -65,12 +65,10 @@ function integer(vars: Vars, name: string, fallback: number, min: number, max: n
 }
 
 export function parseSiteConfig(vars: Vars): SiteConfig {
-  const language = text(vars, "SITE_LANGUAGE");
-  if (!isWellFormedLanguageTag(language)) {
-    throw new ConfigError(
-      `SITE_LANGUAGE must be a BCP 47 language tag such as "ar", got "${language}"`,
-    );
-  }
+  const given = text(vars, "SITE_LANGUAGE");
+  const checked = checkLanguageTag(given);
+  if (!checked.ok) throw new ConfigError(`SITE_LANGUAGE is "${given}": ${checked.message}`);
+  const language = checked.tag;
   const hubs = text(vars, "WEBSUB_HUBS", "")
     .split(/[\s,]+/)
     .filter(Boolean)

@@ -1,6 +1,7 @@
 /** src/core/language.ts: BCP 47 well-formedness and the direction a tag implies. */
 import { describe, expect, it } from "vitest";
-import { directionOf, isWellFormedLanguageTag } from "../../src/core/language.ts";
+import { checkLanguageTag, directionOf, isWellFormedLanguageTag } from "../../src/core/language.ts";
+import { parseSiteConfig } from "../../src/core/site.ts";
 
 describe("directionOf", () => {
   it.each(["ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"])(
@@ -124,5 +125,45 @@ describe("isWellFormedLanguageTag", () => {
     "عربي",
   ])("rejects %j", (tag) => {
     expect(isWellFormedLanguageTag(tag)).toBe(false);
+  });
+});
+
+describe("checkLanguageTag", () => {
+  it.each([
+    ["ar", "ar"],
+    ["AR", "ar"],
+    ["ar-ps", "ar-PS"],
+    ["az-arab", "az-Arab"],
+    ["fa-IR", "fa-IR"],
+    ["zh-hant-tw", "zh-Hant-TW"],
+    ["ckb", "ckb"],
+  ])("%s is known, stored as %s", (given, canonical) => {
+    expect(checkLanguageTag(given)).toEqual({ ok: true, tag: canonical });
+  });
+
+  it.each([
+    ["arabic", /not a language this runtime knows/],
+    ["ara", /alias: use "ar"/],
+    ["arb", /alias: use "ar"/],
+    ["iw", /alias: use "he"/],
+    ["qaa", /not a language/],
+    ["und", /not a language/],
+    ["ar-XX", /"XX" is not a region/],
+    ["ar_PS", /BCP 47 language tag/],
+    ["", /BCP 47 language tag/],
+    [`ar-${"x".repeat(40)}`, /at most 35 characters/],
+  ])("%s is refused", (given, message) => {
+    const checked = checkLanguageTag(given);
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.message).toMatch(message);
+  });
+
+  it("SITE_LANGUAGE is checked the same way, naming the variable and the value", () => {
+    const vars = { SITE_URL: "https://n.example", SITE_TITLE: "t", SITE_DESCRIPTION: "d" };
+    expect(() => parseSiteConfig({ ...vars, SITE_LANGUAGE: "arabic" })).toThrow(
+      /^SITE_LANGUAGE is "arabic": "arabic" is not a language this runtime knows/,
+    );
+    expect(() => parseSiteConfig({ ...vars, SITE_LANGUAGE: "ara" })).toThrow(/use "ar"/);
+    expect(parseSiteConfig({ ...vars, SITE_LANGUAGE: "AR" }).language).toBe("ar");
   });
 });

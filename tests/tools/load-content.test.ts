@@ -4,11 +4,11 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseSiteConfig } from "../../src/core/site.ts";
 import { parseContentFile, readContent } from "../../tools/content/read-content.ts";
 
@@ -91,5 +91,72 @@ describe("npm run content:load", () => {
   it("--check validates without writing", async () => {
     const { stdout } = await run(process.execPath, ["tools/load-content.ts", "--check"]);
     expect(stdout).toMatch(/1 article\(s\) valid/);
+  });
+});
+
+describe("a wrong setting", () => {
+  it("is one line naming the variable, the value and what is accepted, with no stack trace", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "config-"));
+    const config = join(dir, "wrangler.toml");
+    const original = await readFile("wrangler.toml", "utf8");
+    await writeFile(config, original.replace('SITE_LANGUAGE = "ar"', 'SITE_LANGUAGE = "ara"'));
+    const failure = await run(process.execPath, [
+      "tools/load-content.ts",
+      "--config",
+      config,
+    ]).catch((error: { code: number; stderr: string }) => error);
+    expect("code" in failure && failure.code).toBe(2);
+    const stderr = (failure as { stderr: string }).stderr.trim();
+    expect(stderr).toBe(`${config}: SITE_LANGUAGE is "ara": "ara" is an alias: use "ar"`);
+  });
+});
+
+describe("content file mistakes", () => {
+  it("reports every unknown field, with the usual name from other systems", () => {
+    const text = GOOD.replace(
+      "title: عنوان\n",
+      "title: عنوان\ndate: 2020-01-07\ndescription: x\ntags: [a]\nfoo: 1\n",
+    );
+    const result = parseContentFile("content/articles/x.md", text, site);
+    expect(result.ok ? [] : result.errors.map((e) => [e.field, e.message])).toEqual([
+      ["date", "is not a field of an article; did you mean published?"],
+      ["description", "is not a field of an article; did you mean summary?"],
+      ["tags", "is not a field of an article; did you mean categories?"],
+      ["foo", "is not a field of an article"],
+    ]);
+  });
+
+  it("refuses updated: (the publisher dates edits), saying why", () => {
+    const result = parseContentFile(
+      "content/articles/x.md",
+      GOOD.replace("title: عنوان\n", "title: عنوان\nupdated: 2021-01-01T00:00:00Z\n"),
+      site,
+    );
+    expect(result.ok ? [] : result.errors).toEqual([
+      expect.objectContaining({
+        field: "updated",
+        message: expect.stringMatching(/set by the publisher/),
+      }),
+    ]);
+  });
+
+  it("says to rename a file whose name is not a slug", () => {
+    const result = parseContentFile("content/articles/Bad Name.md", GOOD, site);
+    expect(result.ok ? "" : result.errors[0]?.message).toMatch(/rename the file/);
+  });
+
+  it("reads .markdown files and names every other file it skips", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "content-"));
+    await mkdir(join(dir, "articles"));
+    await writeFile(join(dir, "articles", "long-name.markdown"), GOOD);
+    await writeFile(join(dir, "articles", "notes.txt"), "x");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { articles, errors } = await readContent(dir, site);
+    expect(errors).toEqual([]);
+    expect(articles.map((a) => a.slug)).toEqual(["long-name"]);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringMatching(/skipping .*notes\.txt: articles are <slug>\.md or <slug>\.markdown/),
+    ]);
+    warn.mockRestore();
   });
 });
