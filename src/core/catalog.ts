@@ -24,6 +24,8 @@ export const ARTICLE_STATUSES: ArticleStatus[] = [
 
 export interface CatalogEntry {
   slug: string;
+  /** The headline, for the admin list (older entries may lack it). */
+  title?: string;
   /** Order of first publication (archive position); 0 while never public. */
   seq: number;
   published: string;
@@ -55,6 +57,7 @@ export const wasPublic = (entry: CatalogEntry): boolean => entry.seq > 0;
 export function catalogEntryOf(record: StoredArticle, digest?: string): CatalogEntry {
   return {
     slug: record.slug,
+    title: record.article.title,
     seq: record.seq,
     published: record.article.published,
     updated: record.updated,

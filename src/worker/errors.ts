@@ -12,11 +12,12 @@ export type ApiErrorCode =
   | "payload_too_large"
   | "invalid_article"
   | "not_found"
+  | "method_not_allowed"
   | "bad_request";
 
 export class ApiError extends Error {
   override name = "ApiError";
-  readonly status: 400 | 401 | 404 | 413 | 415 | 422 | 503;
+  readonly status: 400 | 401 | 404 | 405 | 413 | 415 | 422 | 503;
   readonly code: ApiErrorCode;
   readonly fields: FieldError[] | undefined;
   readonly headers: Record<string, string> | undefined;

@@ -282,3 +282,22 @@ apiRoutes.delete("/articles/:slug", async (c) => {
   if (!removed) throw new ApiError(404, "not_found", `No article at "${slug}".`);
   return c.body(null, 204);
 });
+
+/** Each admin route's methods: any other method answers 405 with them in Allow. */
+const ALLOWED: [string, string][] = [
+  ["/articles", "GET, HEAD, PUT"],
+  ["/articles/:slug", "GET, HEAD, PUT, DELETE"],
+  ["/articles/:slug/preview", "GET, HEAD"],
+  ["/digests", "GET, HEAD"],
+];
+for (const [path, allow] of ALLOWED) {
+  apiRoutes.all(path, (c) => {
+    throw new ApiError(
+      405,
+      "method_not_allowed",
+      `${c.req.method} is not allowed here; use ${allow}.`,
+      undefined,
+      { Allow: allow },
+    );
+  });
+}

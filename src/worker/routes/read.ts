@@ -157,5 +157,12 @@ readRoutes.get("*", (c) => {
   const target = parsePath(c.req.path);
   return target ? serve(c, target) : notFound(c);
 });
+// Documents are read-only: a write to one is 405, not 404 (RFC 9110 §15.5.6).
+readRoutes.all("*", (c) => {
+  if (c.req.path !== STYLESHEET_PATH && !parsePath(c.req.path)) return notFound(c);
+  return c.text("Method not allowed: documents are read with GET or HEAD.", 405, {
+    Allow: "GET, HEAD",
+  });
+});
 
 export { notFound };
