@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { ConfigError } from "../core/site.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
+import OPENAPI from "./openapi.json";
 import { apiRoutes } from "./routes/api.ts";
 import { notFound, readRoutes } from "./routes/read.ts";
 
@@ -13,6 +14,10 @@ export { Publisher } from "./publisher.ts";
 
 const app = new Hono<AppEnv>();
 
+// The API's description is public: it names no secret, and integrators read it first.
+app.get("/api/openapi.json", (c) =>
+  c.json(OPENAPI, 200, { "Cache-Control": "public, max-age=300" }),
+);
 app.route("/api", apiRoutes);
 app.all("/api/*", () => {
   throw new ApiError(404, "not_found", "No such API route; see the README for the routes.");

@@ -1,0 +1,293 @@
+/**
+ * The OpenAPI 3.1 description of the admin API, generated from the very schema that
+ * validates requests (src/core/article.ts, through @valibot/to-json-schema), so the
+ * document and the API cannot disagree about an article. The result is kept in the
+ * repository (src/worker/openapi.json), served at /api/openapi.json, and checked against
+ * this generator by a test.
+ *
+ *   npm run openapi        # rewrite src/worker/openapi.json after a change of the API
+ */
+import { writeFileSync } from "node:fs";
+import { toJsonSchema } from "@valibot/to-json-schema";
+import { ArticleSchema } from "../src/core/article.ts";
+import { ARTICLE_STATUSES } from "../src/core/catalog.ts";
+import { BULK_MAX_ARTICLES } from "../src/core/publishing/limits.ts";
+import { SLUG_MAX, SLUG_PATTERN } from "../src/core/urls.ts";
+
+export const OPENAPI_PATH = "src/worker/openapi.json";
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const error = (description: string) => json(ref("Error"), description);
+
+/** The refusals every authenticated call can answer with. */
+const AUTH_ERRORS = {
+  "401": error("No or wrong bearer token (with WWW-Authenticate)"),
+  "503": error("The admin API is disabled: no ADMIN_TOKEN is configured"),
+};
+const WRITE_ERRORS = {
+  ...AUTH_ERRORS,
+  "400": error("The body is not valid JSON"),
+  "413": error("The body is too large"),
+  "415": error("The body is not application/json"),
+  "422": error("Field errors, or an article that cannot be published; nothing was saved"),
+};
+
+const slugParameter = {
+  name: "slug",
+  in: "path",
+  required: true,
+  description: "The article's permanent URL segment",
+  schema: { type: "string", pattern: SLUG_PATTERN.source, maxLength: SLUG_MAX },
+};
+
+export function buildOpenApi(): Schema {
+  // Custom checks (XML-forbidden characters, markup, dates) cannot be expressed in JSON
+  // Schema: they are described in the README and answered with 422 field errors.
+  const input = toJsonSchema(ArticleSchema, { errorMode: "ignore" }) as Schema;
+  const { $schema: _, ...articleInput } = input;
+  const stored = {
+    ...articleInput,
+    description: "An article as the API returns it; PUT accepts it back unchanged.",
+    required: [
+      ...((articleInput.required as string[]) ?? []),
+      "slug",
+      "url",
+      "status",
+      "created",
+      "updated",
+    ],
+  };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "RTL feed publisher admin API",
+      version: "1",
+      description:
+        "Publishing articles for the RSS, Atom and JSON feeds. Every call needs Authorization: Bearer <ADMIN_TOKEN>. Errors are {error: {code, message, fields?}}.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }],
+    paths: {
+      "/api/articles": {
+        get: {
+          operationId: "listArticles",
+          summary: "Articles of one status, newest first",
+          parameters: [
+            {
+              name: "limit",
+              in: "query",
+              schema: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+            },
+            { name: "offset", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
+            { name: "status", in: "query", schema: { enum: ARTICLE_STATUSES, default: "live" } },
+          ],
+          responses: {
+            "200": json(ref("ArticleList"), "A page of the list"),
+            "400": error("A parameter out of range"),
+            ...AUTH_ERRORS,
+          },
+        },
+        put: {
+          operationId: "publishArticles",
+          summary: `Publish 1 to ${BULK_MAX_ARTICLES} articles as one change (all or nothing)`,
+          requestBody: {
+            required: true,
+            ...json(ref("Batch"), "The articles, each with its slug"),
+          },
+          responses: {
+            "200": json(ref("BatchResult"), "What happened to each article"),
+            ...WRITE_ERRORS,
+          },
+        },
+      },
+      "/api/articles/{slug}": {
+        parameters: [slugParameter],
+        get: {
+          operationId: "getArticle",
+          summary: "One article, in any status but deleted",
+          responses: {
+            "200": json(ref("StoredArticle"), "The article"),
+            "404": error("No such article"),
+            ...AUTH_ERRORS,
+          },
+        },
+        put: {
+          operationId: "putArticle",
+          summary: "Create or update one article",
+          requestBody: { required: true, ...json(ref("ArticleInput"), "The article") },
+          responses: {
+            "200": json(ref("StoredArticle"), "Updated, or unchanged"),
+            "201": json(ref("StoredArticle"), "Created"),
+            ...WRITE_ERRORS,
+          },
+        },
+        delete: {
+          operationId: "deleteArticle",
+          summary: "Delete: the page answers 410 and feeds announce a tombstone",
+          responses: {
+            "204": { description: "Deleted" },
+            "404": error("No such article"),
+            ...AUTH_ERRORS,
+          },
+        },
+      },
+      "/api/articles/{slug}/preview": {
+        parameters: [slugParameter],
+        get: {
+          operationId: "previewArticle",
+          summary: "The article's page as readers will see it (drafts and scheduled stories too)",
+          responses: {
+            "200": {
+              description: "The page",
+              content: { "text/html": { schema: { type: "string" } } },
+            },
+            "404": error("No such article"),
+            ...AUTH_ERRORS,
+          },
+        },
+      },
+      "/api/digests": {
+        get: {
+          operationId: "listDigests",
+          summary:
+            "The digest of every article but deleted ones, in slug order (what a sync compares)",
+          parameters: [
+            { name: "after", in: "query", schema: { type: "string" } },
+            {
+              name: "limit",
+              in: "query",
+              schema: { type: "integer", minimum: 1, maximum: 1000, default: 1000 },
+            },
+          ],
+          responses: {
+            "200": json(ref("Digests"), "A page of digests"),
+            "400": error("A parameter out of range"),
+            ...AUTH_ERRORS,
+          },
+        },
+      },
+      "/api/openapi.json": {
+        get: {
+          operationId: "describeApi",
+          summary: "This document",
+          security: [],
+          responses: { "200": json({ type: "object" }, "The OpenAPI document") },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: {
+        ArticleInput: articleInput,
+        StoredArticle: stored,
+        Status: { enum: ARTICLE_STATUSES },
+        ArticleList: {
+          type: "object",
+          required: ["total", "articles", "next"],
+          properties: {
+            total: { type: "integer", minimum: 0 },
+            next: { type: ["string", "null"], format: "uri" },
+            articles: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["slug", "url", "status", "published", "updated", "language"],
+                properties: {
+                  slug: { type: "string" },
+                  title: { type: "string" },
+                  url: { type: "string", format: "uri" },
+                  status: ref("Status"),
+                  published: { type: "string" },
+                  updated: { type: "string" },
+                  language: { type: "string" },
+                },
+              },
+            },
+          },
+        },
+        Batch: {
+          type: "object",
+          required: ["articles"],
+          additionalProperties: false,
+          properties: {
+            articles: {
+              type: "array",
+              minItems: 1,
+              maxItems: BULK_MAX_ARTICLES,
+              items: {
+                ...articleInput,
+                required: [...((articleInput.required as string[]) ?? []), "slug"],
+              },
+            },
+          },
+        },
+        BatchResult: {
+          type: "object",
+          required: ["created", "updated", "unchanged", "articles"],
+          properties: {
+            created: { type: "integer" },
+            updated: { type: "integer" },
+            unchanged: { type: "integer" },
+            articles: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["slug", "status", "articleStatus", "url", "updated"],
+                properties: {
+                  slug: { type: "string" },
+                  status: { enum: ["created", "updated", "unchanged"] },
+                  articleStatus: ref("Status"),
+                  url: { type: "string", format: "uri" },
+                  updated: { type: "string" },
+                },
+              },
+            },
+          },
+        },
+        Digests: {
+          type: "object",
+          required: ["digests", "next"],
+          properties: {
+            digests: { type: "object", additionalProperties: { type: ["string", "null"] } },
+            next: { type: ["string", "null"], format: "uri" },
+          },
+        },
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: {
+                code: { type: "string" },
+                message: { type: "string" },
+                fields: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["path", "message"],
+                    properties: { path: { type: "string" }, message: { type: "string" } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+export const renderOpenApi = (): string => `${JSON.stringify(buildOpenApi(), null, 2)}\n`;
+
+if (import.meta.main) {
+  writeFileSync(OPENAPI_PATH, renderOpenApi());
+  console.log(`wrote ${OPENAPI_PATH}`);
+}
