@@ -25,6 +25,8 @@ export const LIMITS = {
   alt: 500,
   authors: 20,
   categories: 20,
+  correction: 1_000,
+  corrections: 20,
 } as const;
 
 const describe = (cp: { codePoint: string; index: number }) =>
@@ -158,6 +160,16 @@ export const ArticleSchema = v.strictObject({
   draft: v.optional(v.boolean("must be true or false")),
   /** When the article is retracted by itself (an embargo's end, a wire's takedown). */
   expires: v.optional(dateTime),
+  /** Corrections, oldest first: shown at the end of the article everywhere it appears. */
+  corrections: v.optional(
+    v.pipe(
+      v.array(
+        v.strictObject({ date: dateTime, text: text(1, LIMITS.correction) }),
+        "must be a list of {date, text}",
+      ),
+      v.maxLength(LIMITS.corrections, `must have at most ${LIMITS.corrections} corrections`),
+    ),
+  ),
   // Read-only fields, accepted so that what GET returns can be PUT back as it is.
   slug: v.optional(slug),
   url: v.optional(v.string()),

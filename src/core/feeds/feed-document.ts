@@ -6,6 +6,7 @@
 
 import type { LeadImage } from "../article.ts";
 import { anchorText, directionMarkFor, visibleText } from "../bidi.ts";
+import { renderCorrections } from "../corrections.ts";
 import { directionOf } from "../language.ts";
 import type { SiteConfig } from "../site.ts";
 import type { StoredArticle } from "../stored-article.ts";
@@ -102,7 +103,7 @@ export function toFeedEntry(site: SiteConfig, record: StoredArticle, bodyHtml: s
     url,
     title: anchorText(article.title, direction),
     summary: anchorText(article.summary, direction),
-    contentHtml: `<div dir="${direction}" lang="${article.language}">${mark}${html}</div>`,
+    contentHtml: `<div dir="${direction}" lang="${article.language}">${mark}${html}${renderCorrections(article)}</div>`,
     language: article.language,
     authors: article.authors.map((a) => ({
       name: a.name,

@@ -14,6 +14,7 @@ export interface UiText {
   subscribeHint: string;
   categories: string;
   noArticles: string;
+  correction: string;
 }
 
 const ARABIC: UiText = {
@@ -31,6 +32,7 @@ const ARABIC: UiText = {
   subscribeHint: "انسخ رابط إحدى الخلاصات إلى قارئ الخلاصات للاشتراك.",
   categories: "الأقسام",
   noArticles: "لا توجد مقالات بعد.",
+  correction: "تصحيح",
 };
 
 const ENGLISH: UiText = {
@@ -48,6 +50,7 @@ const ENGLISH: UiText = {
   subscribeHint: "Copy a feed link into your feed reader to subscribe.",
   categories: "Sections",
   noArticles: "No articles yet.",
+  correction: "Correction",
 };
 
 export function uiTextFor(language: string): UiText {
