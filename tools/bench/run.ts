@@ -25,6 +25,7 @@ import { join } from "node:path";
 import { readSiteConfig } from "../wrangler-config.ts";
 import { benchArticle, benchArticles } from "./articles.ts";
 import { type Build, buildWorker, writeBaselineConfig } from "./bundle.ts";
+import { benchFlood } from "./flood.ts";
 import { docKeysOf, measureHandlerCpu, type StoredDoc } from "./handler-cpu.ts";
 import { benchTarget, probe, targets } from "./http-bench.ts";
 import { countReads } from "./kv-reads.ts";
@@ -141,10 +142,21 @@ async function benchSize(
     const fresh = Array.from({ length: stored - previous }, (_, i) => benchArticle(previous + i));
     run.load = await loadArticles(real.base, token, fresh, LOAD_CONCURRENCY);
     console.log(
-      `Loaded ${run.load.loaded} article(s) through PUT /api/articles/:slug in ${seconds(run.load.ms)} ` +
-        `(${Math.round(run.load.ms / Math.max(1, fresh.length))} ms each, ${LOAD_CONCURRENCY} in flight)`,
+      `Loaded ${run.load.loaded} article(s) through PUT /api/articles (bulk) in ${seconds(run.load.ms)} ` +
+        `(${Math.round(run.load.ms / Math.max(1, fresh.length))} ms each, ${LOAD_CONCURRENCY} requests in flight)`,
     );
     for (const f of run.load.failures) run.problems.push(`load: ${f}`);
+
+    // Before the feed's ETag is taken: the flood's publishes edit the newest article.
+    if (stored === SIZES[SIZES.length - 1]) {
+      run.flood = await benchFlood(real.base, token, slug, benchArticle(stored - 1).article);
+      const f = run.flood;
+      console.log(
+        `Publish p50 with 50 connections requesting random unknown paths: ${f.floodP50Ms.toFixed(0)} ms ` +
+          `against ${f.quietP50Ms.toFixed(0)} ms quiet (${f.ratio.toFixed(2)}x; max ${f.floodMaxMs.toFixed(0)} / ` +
+          `${f.quietMaxMs.toFixed(0)} ms); the flood ran at ${Math.round(f.floodRps)} req/s, statuses ${JSON.stringify(f.floodStatuses)}`,
+      );
+    }
 
     feedEtag = (await probe(`${real.base}/feed.xml`)).etag;
     if (!feedEtag) throw new Error("GET /feed.xml sent no ETag");

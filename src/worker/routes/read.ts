@@ -4,6 +4,7 @@
  */
 import { type Context, Hono } from "hono";
 import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
+import { FEED_STYLESHEET as STYLESHEET_PATH } from "../../core/documents.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
 import { absolute, type PublicDoc, parsePath, pathOf } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
@@ -12,7 +13,6 @@ import type { ServedDoc } from "../publisher.ts";
 import { publisherOf, siteOf } from "../site-config.ts";
 import { documentMemory } from "../store/document-memory.ts";
 import { type DocMeta, docKey, isDocMeta } from "../store/keys.ts";
-import { STYLESHEET_PATH, serveStylesheet } from "./stylesheet.ts";
 
 /**
  * Feeds: readers poll often; a minute of freshness, then revalidation (cheap: 304), and
@@ -102,11 +102,23 @@ async function readDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | un
   return rendered ?? (intact ? { body: value, meta: metadata } : undefined);
 }
 
+/** The 404 page's bytes, rendered once per isolate and build: a flood of made-up paths costs no rendering. */
+const notFoundPages = new Map<string, Uint8Array>();
+
 function notFound(c: Context<AppEnv>): Response {
-  const { site } = siteOf(c.env);
-  return c.html(renderErrorPage(site, 404), 404, {
-    "Content-Language": site.language,
-    "Cache-Control": "public, max-age=60",
+  const { site, build } = siteOf(c.env);
+  let body = notFoundPages.get(build);
+  if (!body) {
+    body = new TextEncoder().encode(renderErrorPage(site, 404));
+    notFoundPages.set(build, body);
+  }
+  return new Response(c.req.method === "HEAD" ? null : body, {
+    status: 404,
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Language": site.language,
+      "Cache-Control": "public, max-age=60",
+    },
   });
 }
 
@@ -152,7 +164,6 @@ export const readRoutes = new Hono<AppEnv>();
 
 // One grammar for every public path (core/urls.ts): what it does not name is a 404
 // without a KV read.
-readRoutes.get(STYLESHEET_PATH, serveStylesheet);
 readRoutes.get("*", (c) => {
   const target = parsePath(c.req.path);
   return target ? serve(c, target) : notFound(c);
