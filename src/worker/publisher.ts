@@ -35,6 +35,7 @@ import {
   type KindContext,
   type Prepared,
   planTarget,
+  type RenderJob,
   targetExists,
   targetOfDoc,
   targetsDirtiedBy,
@@ -94,6 +95,23 @@ interface StoredDoc {
   meta: DocMeta;
   changed: boolean;
 }
+
+/** What a commit hands back to its callers: the bodies of the paths they asked for. */
+interface CommitOutcome {
+  kept: Map<string, ServedDoc>;
+}
+
+const NOTHING: CommitOutcome = { kept: new Map() };
+
+/**
+ * Documents rendered and stored at a time: a rebuild of hundreds of feeds holds only
+ * this many bodies in memory at once (a full feed is up to FEED_MAX_BYTES).
+ */
+const CHUNK_DOCS = 12;
+/** A bulk import renders shared documents once it pauses this long… */
+const DEFERRED_QUIET_MS = 1_000;
+/** …and at least this often while it goes on. */
+const DEFERRED_MAX_MS = 5_000;
 
 export interface ServedDoc {
   /** Bytes as stored (the read path never decodes them), or text just rendered. */
@@ -164,9 +182,13 @@ export class Publisher extends DurableObject<Env> {
    * cannot be published refuses the whole batch (with its index) before anything is
    * queued. The batch then costs one commit and one render of the shared documents.
    */
-  async publishMany(items: BulkItem[]): Promise<BulkResult> {
+  async publishMany(
+    items: BulkItem[],
+    options: { deferShared?: boolean } = {},
+  ): Promise<BulkResult> {
     const result = await this.changes.run(async (): Promise<BulkResult & { change?: Change }> => {
       const change = newChange();
+      change.deferShared = options.deferShared === true;
       const errors: (FieldError & { index: number })[] = [];
       const results: {
         slug: string;
@@ -239,7 +261,7 @@ export class Publisher extends DurableObject<Env> {
   }
 
   /** Waits for the commit that takes `change`; the documents that commit stored. */
-  private async settled(change: Change): Promise<StoredDoc[]> {
+  private async settled(change: Change): Promise<CommitOutcome> {
     for (;;) {
       const stored = await this.commits.request();
       if (change.outcome?.ok === false) throw change.outcome.error;
@@ -291,9 +313,9 @@ export class Publisher extends DurableObject<Env> {
     const target = doc && targetOfDoc(doc);
     if (!target || !targetExists(target, this.catalog, this.site)) return undefined;
     const change = newChange([target]);
+    change.wanted = [path];
     this.queue.push(change);
-    const stored = (await this.settled(change)).find((d) => d.doc.path === path);
-    return stored ? { body: stored.doc.body, meta: stored.meta } : undefined;
+    return (await this.settled(change)).kept.get(path);
   }
 
   /** Counters for operators and tests: how much rebuilding the changes cost. */
@@ -305,6 +327,7 @@ export class Publisher extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     while (this.queue.size > 0) await this.commits.request();
     await this.applyDueChanges();
+    await this.renderDeferred();
     await this.continueRerender();
     await this.scheduleAlarm();
   }
@@ -348,6 +371,7 @@ export class Publisher extends DurableObject<Env> {
     const wake = Math.min(
       also,
       this.catalog.nextDueMs() ?? Number.POSITIVE_INFINITY,
+      Number(this.catalog.state("deferred_due") ?? Number.POSITIVE_INFINITY),
       rerendering || this.queue.size > 0 ? Date.now() : Number.POSITIVE_INFINITY,
     );
     if (!Number.isFinite(wake)) return;
@@ -434,12 +458,12 @@ export class Publisher extends DurableObject<Env> {
    * KV budget allows), then one rebuild of everything they touched. Records go to KV
    * before the catalogue names them.
    */
-  private async commit(): Promise<StoredDoc[]> {
+  private async commit(): Promise<CommitOutcome> {
     const batch = this.queue.take(
       (b) => b.records.size + b.dirty.list().reduce((n, t) => n + documentCount(t), 0),
       COMMIT_KV_WRITES,
     );
-    if (batch.changes.length === 0) return [];
+    if (batch.changes.length === 0) return NOTHING;
     try {
       await this.pacer.ready([...batch.records.keys()].map(articleKey));
       await this.records.write(batch.records);
@@ -459,48 +483,116 @@ export class Publisher extends DurableObject<Env> {
       this.queue.settle();
     }
     for (const change of batch.changes) change.outcome = { ok: true };
-    // A scheduled story or an expiry may have been added: wake up for it.
+    if (!batch.deferred.empty) this.deferShared(batch.deferred.list());
+    // A scheduled story, an expiry or deferred documents may have been added: wake for them.
     await this.scheduleAlarm();
-    if (batch.dirty.empty) return [];
+    if (batch.dirty.empty) return NOTHING;
     this.rebuilds++;
-    return this.rebuild(batch.dirty.list());
+    return this.rebuild(batch.dirty.list(), batch.wanted);
   }
 
-  private async rebuild(targets: Target[]): Promise<StoredDoc[]> {
+  /**
+   * Shared documents of bulk changes, kept in SQLite until the deferred rebuild renders
+   * them: when the import pauses for DEFERRED_QUIET_MS, and at least every
+   * DEFERRED_MAX_MS while it goes on. An import then writes each feed about once every
+   * few seconds, not once per batch.
+   */
+  private deferShared(targets: Target[]): void {
+    const now = Date.now();
+    const known = new Map<string, Target>(
+      (JSON.parse(this.catalog.state("deferred_targets") ?? "[]") as Target[]).map((t) => [
+        targetKey(t),
+        t,
+      ]),
+    );
+    for (const t of targets) known.set(targetKey(t), t);
+    const first = Number(this.catalog.state("deferred_since") ?? now);
+    this.catalog.setState("deferred_targets", JSON.stringify([...known.values()]));
+    this.catalog.setState("deferred_since", String(first));
+    this.catalog.setState(
+      "deferred_due",
+      String(Math.min(now + DEFERRED_QUIET_MS, first + DEFERRED_MAX_MS)),
+    );
+  }
+
+  /** Renders deferred shared documents that are due, one commit budget per alarm. */
+  private async renderDeferred(): Promise<void> {
+    const due = Number(this.catalog.state("deferred_due") ?? Number.POSITIVE_INFINITY);
+    if (due > Date.now()) return;
+    const all = JSON.parse(this.catalog.state("deferred_targets") ?? "[]") as Target[];
+    // A prefix that fits one commit's KV budget (at least one target).
+    let docs = 0;
+    let take = 0;
+    while (
+      take < all.length &&
+      (take === 0 || docs + documentCount(all[take] as Target) <= COMMIT_KV_WRITES)
+    )
+      docs += documentCount(all[take++] as Target);
+    const now = all.slice(0, take);
+    const rest = all.slice(now.length);
+    this.catalog.setState("deferred_targets", rest.length ? JSON.stringify(rest) : undefined);
+    if (rest.length === 0) {
+      this.catalog.setState("deferred_since", undefined);
+      this.catalog.setState("deferred_due", undefined);
+    } else {
+      this.catalog.setState("deferred_due", String(Date.now()));
+    }
+    if (now.length > 0) await this.settled(this.enqueue(newChange(now)));
+  }
+
+  /**
+   * Renders and stores the targets, CHUNK_DOCS documents at a time, so memory holds one
+   * chunk's bodies whatever the rebuild covers; keeps the bodies of `wanted` paths.
+   */
+  private async rebuild(targets: Target[], wanted: Set<string>): Promise<CommitOutcome> {
     const ctx = this.kindContext();
     const jobs = targets.flatMap((t) => planTarget(t, this.catalog, ctx) ?? []);
-    const records = await this.records.read([...new Set(jobs.flatMap((j) => j.slugs))]);
-    const prepared = new Map<string, Prepared>();
-    for (const [slug, record] of records) {
-      try {
-        prepared.set(slug, this.prepare(record));
-      } catch (error) {
-        console.error(`skipping record that cannot be rendered article:${slug}`, error);
+    const kept = new Map<string, ServedDoc>();
+    const topics: string[] = [];
+    for (let start = 0; start < jobs.length; ) {
+      let docs = 0;
+      let end = start;
+      while (
+        end < jobs.length &&
+        (end === start || docs + documentCount((jobs[end] as RenderJob).target) <= CHUNK_DOCS)
+      )
+        docs += documentCount((jobs[end++] as RenderJob).target);
+      const chunk = jobs.slice(start, end);
+      start = end;
+      const records = await this.records.read([...new Set(chunk.flatMap((j) => j.slugs))]);
+      const prepared = new Map<string, Prepared>();
+      for (const [slug, record] of records) {
+        try {
+          prepared.set(slug, this.prepare(record));
+        } catch (error) {
+          console.error(`skipping record that cannot be rendered article:${slug}`, error);
+        }
+      }
+      const rendered = chunk.flatMap((job) => {
+        try {
+          return job.render(prepared).map((doc) => ({ doc, target: job.target }));
+        } catch (error) {
+          console.error(
+            `could not render ${targetKey(job.target)}; keeping its stored documents`,
+            error,
+          );
+          return [];
+        }
+      });
+      for (const { doc, meta, changed } of await this.store(rendered)) {
+        if (wanted.has(doc.path)) kept.set(doc.path, { body: doc.body, meta });
+        if (changed && parsePath(doc.path)?.kind === "feed")
+          topics.push(absolute(ctx.site, doc.path));
       }
     }
-    const rendered = jobs.flatMap((job) => {
-      try {
-        return job.render(prepared).map((doc) => ({ doc, target: job.target }));
-      } catch (error) {
-        console.error(
-          `could not render ${targetKey(job.target)}; keeping its stored documents`,
-          error,
-        );
-        return [];
-      }
-    });
-    const stored = await this.store(rendered);
     const { hubs } = ctx.site;
-    const topics = stored
-      .filter(({ doc, changed }) => changed && parsePath(doc.path)?.kind === "feed")
-      .map(({ doc }) => absolute(ctx.site, doc.path));
     if (hubs.length > 0 && topics.length > 0) {
       // Not awaited by the publish: subscribers hear of it within seconds, the editor
       // does not wait for hubs (and their retries).
       const options = { ...DEFAULT_NOTIFY, baseDelayMs: siteOf(this.env).websubRetryMs };
       this.ctx.waitUntil(notifyHubs(hubs, topics, options));
     }
-    return stored;
+    return { kept };
   }
 
   /**

@@ -20,8 +20,11 @@ async function forgettingAfter<T>(write: Promise<T>): Promise<T> {
 export const writer = {
   publish: (env: Env, slug: string, article: Article): Promise<PublishResult> =>
     forgettingAfter(publisherOf(env).publish(slug, article) as Promise<PublishResult>),
+  /** A bulk import: the feeds follow within seconds (a deferred rebuild shared by batches). */
   publishMany: (env: Env, items: BulkItem[]): Promise<BulkResult> =>
-    forgettingAfter(publisherOf(env).publishMany(items) as Promise<BulkResult>),
+    forgettingAfter(
+      publisherOf(env).publishMany(items, { deferShared: true }) as Promise<BulkResult>,
+    ),
   remove: (env: Env, slug: string): Promise<boolean> =>
     forgettingAfter(publisherOf(env).remove(slug) as Promise<boolean>),
 };

@@ -13,6 +13,13 @@ export interface Change {
   readonly records: Map<string, StoredArticle | null>;
   readonly entries: Map<string, CatalogEntry>;
   readonly targets: Target[];
+  /** Paths whose rendered body the caller wants back (an on-demand render). */
+  wanted?: string[];
+  /**
+   * A bulk change: its shared documents (feeds, archive pages) are rendered by a
+   * deferred rebuild that many bulk changes share, not by its own commit.
+   */
+  deferShared?: boolean;
   /** Set by the commit that took it: done, or the error that failed it. */
   outcome?: { ok: true } | { ok: false; error: unknown };
 }
@@ -26,8 +33,14 @@ export interface Batch {
   changes: Change[];
   records: Map<string, StoredArticle | null>;
   entries: Map<string, CatalogEntry>;
+  /** Targets this commit renders. */
   dirty: DirtySet;
+  /** Shared targets of bulk changes, left to the deferred rebuild. */
+  deferred: DirtySet;
+  wanted: Set<string>;
 }
+
+const isShared = (t: Target) => t.kind !== "article";
 
 export class ChangeQueue {
   private queued: Change[] = [];
@@ -72,6 +85,8 @@ export class ChangeQueue {
       records: new Map(),
       entries: new Map(),
       dirty: new DirtySet(),
+      deferred: new DirtySet(),
+      wanted: new Set(),
     };
     while (this.queued.length > 0) {
       const next = this.queued[0] as Change;
@@ -80,9 +95,15 @@ export class ChangeQueue {
         records: new Map([...batch.records, ...next.records]),
         entries: new Map([...batch.entries, ...next.entries]),
         dirty: new DirtySet(),
+        deferred: new DirtySet(),
+        wanted: new Set([...batch.wanted, ...(next.wanted ?? [])]),
       };
       trial.dirty.merge(batch.dirty);
-      trial.dirty.add(...next.targets);
+      trial.deferred.merge(batch.deferred);
+      for (const t of next.targets) {
+        if (next.deferShared && isShared(t)) trial.deferred.add(t);
+        else trial.dirty.add(t);
+      }
       if (batch.changes.length > 0 && cost(trial) > budget) break;
       this.queued.shift();
       Object.assign(batch, trial);
