@@ -61,3 +61,121 @@ export function escapeXmlAttribute(text: string): string {
 export function normalizeText(text: string): string {
   return text.normalize("NFC").replace(/\r\n?/g, "\n");
 }
+
+/** A character found where it is not accepted, for refusals. */
+export interface FoundCharacter {
+  /** Position in characters (code points), 0-based. */
+  index: number;
+  codePoint: string;
+  /** What it is, e.g. "a backslash". */
+  what: string;
+}
+
+const codePointOf = (ch: string) =>
+  `U+${(ch.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
+
+function found(text: string, at: number, what: string): FoundCharacter {
+  return {
+    index: [...text.slice(0, at)].length,
+    codePoint: codePointOf(text[at] as string),
+    what,
+  };
+}
+
+// Backslashes: browsers and the URL standard read `\` as `/` in http(s) URLs, so
+// `/\evil.example/x` is a path to one parser and another host to the next. Control
+// characters: the URL parser silently drops tabs and newlines (`java\nscript:`). Bidi
+// controls and marks: they reorder how a URL is shown, not where it goes.
+const URL_FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  /[\\\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const URL_FORBIDDEN_OR_SPACE = new RegExp(`${URL_FORBIDDEN.source}|\\s`);
+
+/**
+ * The first character a URL may not contain: a backslash, a control character, a
+ * direction control or mark, a lone surrogate (and, with `spaces`, any whitespace).
+ */
+export function findUrlForbidden(url: string, { spaces = false } = {}): FoundCharacter | undefined {
+  const match = (spaces ? URL_FORBIDDEN_OR_SPACE : URL_FORBIDDEN).exec(url);
+  if (!match) return undefined;
+  const ch = match[0];
+  const code = ch.charCodeAt(0);
+  const what =
+    ch === "\\"
+      ? "a backslash"
+      : code < 0x20 || (code >= 0x7f && code <= 0x9f)
+        ? "a control character"
+        : code >= 0xd800 && code <= 0xdfff
+          ? "a lone surrogate"
+          : /\s/.test(ch)
+            ? "a space"
+            : code === 0xfffe || code === 0xffff
+              ? "a noncharacter"
+              : "a direction control";
+  return found(url, match.index, what);
+}
+
+const BIDI_CONTROL_NAMES: Record<number, string> = {
+  8234: "LEFT-TO-RIGHT EMBEDDING",
+  8235: "RIGHT-TO-LEFT EMBEDDING",
+  8236: "POP DIRECTIONAL FORMATTING",
+  8237: "LEFT-TO-RIGHT OVERRIDE",
+  8238: "RIGHT-TO-LEFT OVERRIDE",
+  8294: "LEFT-TO-RIGHT ISOLATE",
+  8295: "RIGHT-TO-LEFT ISOLATE",
+  8296: "FIRST STRONG ISOLATE",
+  8297: "POP DIRECTIONAL ISOLATE",
+};
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+
+/**
+ * The first bidi embedding, override or isolate control (U+202A–U+202E, U+2066–U+2069)
+ * in plain text. Plain-text fields accept only the marks (U+200E, U+200F, U+061C): the
+ * controls open a state that must be closed, and readers cut titles short, join them to
+ * other text and strip characters, so a pair balanced where it was written is not
+ * balanced where it is shown, and the rest of the line reverses.
+ */
+export function findBidiControl(text: string): FoundCharacter | undefined {
+  const match = BIDI_CONTROL.exec(text);
+  if (!match) return undefined;
+  return found(text, match.index, `${BIDI_CONTROL_NAMES[match[0].charCodeAt(0)] as string}`);
+}
+
+/**
+ * The offset of the first byte that is not part of well-formed UTF-8 (WHATWG Encoding:
+ * shortest forms only, no surrogates, nothing above U+10FFFF), or -1 when all are.
+ * A truncated sequence at the end is reported at its first byte.
+ */
+export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lower = 0x80;
+    let upper = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lower = 0xa0;
+      if (b === 0xed) upper = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lower = 0x90;
+      if (b === 0xf4) upper = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const next = bytes[i + k];
+      if (next === undefined) return i;
+      if (next < lower || next > upper) return i;
+      lower = 0x80;
+      upper = 0xbf;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
