@@ -612,8 +612,9 @@ describe("titles are text: ]]>, & and < are accepted and escaped", () => {
     }
     const item = rssItems(rss).find((i) => i.guid === articleUrl(slug));
     expect(item).toBeDefined();
-    expect(elementContents(item?.raw ?? "", "title")[0]).toContain("]]&gt; &amp; &lt;");
-    expect(stripMarks(item?.title ?? "")).toBe(article.title);
+    // Escaped twice (readers take RSS titles as HTML; README "Plain text in RSS").
+    expect(elementContents(item?.raw ?? "", "title")[0]).toContain("]]&gt; &#x26;amp; &#x26;lt;");
+    expect(xmlText(stripMarks(item?.title ?? ""))).toBe(article.title);
   });
 
   it("the Atom feed stays well-formed and carries the title as escaped text", async () => {
