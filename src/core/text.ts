@@ -69,16 +69,19 @@ export interface FoundCharacter {
   codePoint: string;
   /** What it is, e.g. "a backslash". */
   what: string;
+  /** What is wrong with it where it is, when that is not just being there. */
+  problem?: string;
 }
 
 const codePointOf = (ch: string) =>
   `U+${(ch.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}`;
 
-function found(text: string, at: number, what: string): FoundCharacter {
+function found(text: string, at: number, what: string, problem?: string): FoundCharacter {
   return {
     index: [...text.slice(0, at)].length,
     codePoint: codePointOf(text[at] as string),
     what,
+    ...(problem ? { problem } : {}),
   };
 }
 
@@ -126,19 +129,61 @@ const BIDI_CONTROL_NAMES: Record<number, string> = {
   8296: "FIRST STRONG ISOLATE",
   8297: "POP DIRECTIONAL ISOLATE",
 };
-const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\n\r\u0085\u2029\u001C-\u001E]/g;
+/** Deeper than this, a plain-text field is refused (UAX #9 allows 125). */
+export const BIDI_MAX_DEPTH = 16;
 
 /**
  * The first bidi embedding, override or isolate control (U+202A–U+202E, U+2066–U+2069)
- * in plain text. Plain-text fields accept only the marks (U+200E, U+200F, U+061C): the
- * controls open a state that must be closed, and readers cut titles short, join them to
- * other text and strip characters, so a pair balanced where it was written is not
- * balanced where it is shown, and the rest of the line reverses.
+ * in plain text that is not balanced: an opener not closed before the end of its line,
+ * a closer with nothing of its kind open, or nesting deeper than BIDI_MAX_DEPTH.
+ * A balanced pair keeps its effect inside the text; an unbalanced one reverses the text
+ * after it wherever the field is shown (U+202E in a title turned the rest of the home
+ * page's line around). The marks U+200E, U+200F and U+061C need no closing.
  */
-export function findBidiControl(text: string): FoundCharacter | undefined {
-  const match = BIDI_CONTROL.exec(text);
-  if (!match) return undefined;
-  return found(text, match.index, `${BIDI_CONTROL_NAMES[match[0].charCodeAt(0)] as string}`);
+export function findUnbalancedBidi(text: string): FoundCharacter | undefined {
+  if (!/[\u202A-\u202E\u2066-\u2069]/.test(text)) return undefined;
+  const open: { at: number; isolate: boolean }[] = [];
+  const unclosed = () => {
+    const first = open[0] as { at: number };
+    const closer =
+      text.charCodeAt(first.at) >= 0x2066
+        ? "U+2069 POP DIRECTIONAL ISOLATE"
+        : "U+202C POP DIRECTIONAL FORMATTING";
+    return found(
+      text,
+      first.at,
+      name(first.at),
+      `which is not closed by ${closer} before the end of its line`,
+    );
+  };
+  const name = (at: number) => BIDI_CONTROL_NAMES[text.charCodeAt(at)] as string;
+  BIDI_CONTROL.lastIndex = 0;
+  for (let m = BIDI_CONTROL.exec(text); m; m = BIDI_CONTROL.exec(text)) {
+    const code = m[0].charCodeAt(0);
+    const at = m.index;
+    if (code < 0x2000 || code === 0x2029) {
+      if (open.length > 0) return unclosed();
+      continue;
+    }
+    if (code === 0x202c || code === 0x2069) {
+      const top = open.at(-1);
+      const isolate = code === 0x2069;
+      if (!top || top.isolate !== isolate)
+        return found(
+          text,
+          at,
+          name(at),
+          `which closes no ${isolate ? "isolate (U+2066–U+2068)" : "embedding or override (U+202A, U+202B, U+202D, U+202E)"} open before it`,
+        );
+      open.pop();
+      continue;
+    }
+    open.push({ at, isolate: code >= 0x2066 });
+    if (open.length > BIDI_MAX_DEPTH)
+      return found(text, at, name(at), `nested ${open.length} deep (at most ${BIDI_MAX_DEPTH})`);
+  }
+  return open.length > 0 ? unclosed() : undefined;
 }
 
 /**

@@ -60,7 +60,7 @@ export function parseContentFile(
     ...(meta as Record<string, unknown>),
     body: (match[2] as string).replace(/\s+$/, ""),
   };
-  const checked = validateArticle(input, slug);
+  const checked = validateArticle(input, slug, { site });
   if (!checked.ok)
     return {
       ok: false,

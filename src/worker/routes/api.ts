@@ -9,6 +9,7 @@ import { validateArticle } from "../../core/article.ts";
 import { findUnsafeMarkup } from "../../core/html.ts";
 import type { SiteConfig } from "../../core/site.ts";
 import type { StoredArticle } from "../../core/stored-article.ts";
+import { firstInvalidUtf8Offset } from "../../core/text.ts";
 import { absolute, articlePath } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
@@ -63,6 +64,51 @@ export function toApiArticle(site: SiteConfig, record: StoredArticle) {
   };
 }
 
+/**
+ * The JSON of a PUT, decoded strictly as UTF-8 (RFC 8259 §8.1): a body in another
+ * charset, or with bytes that are not UTF-8, is refused, never stored with U+FFFD in
+ * place of what the editor sent.
+ */
+export function parseJsonBody(type: string, body: ArrayBuffer): unknown {
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      `Send the article as Content-Type: application/json (got "${type || "none"}").`,
+    );
+  }
+  const charset = /;\s*charset\s*=\s*(?:"([^"]*)"|([^\s;]*))/i.exec(type);
+  const name = charset ? (charset[1] ?? charset[2] ?? "") : "utf-8";
+  if (!/^utf-?8$/i.test(name.trim())) {
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      `The body must be UTF-8, but Content-Type names charset "${name}": send it as UTF-8 with charset=utf-8, or with no charset.`,
+    );
+  }
+  const bytes = new Uint8Array(body);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8Offset(bytes);
+    throw new ApiError(
+      400,
+      "malformed_json",
+      `The body is not valid UTF-8: the bytes at byte offset ${offset} (starting 0x${(bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0")}) are not a UTF-8 character. Send the article encoded as UTF-8.`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(
+      400,
+      "malformed_json",
+      `The body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
 export const apiRoutes = new Hono<AppEnv>();
 
 apiRoutes.use("*", requireAdmin);
@@ -107,26 +153,9 @@ apiRoutes.put(
   }),
   async (c) => {
     const slug = c.req.param("slug");
-    const type = c.req.header("Content-Type") ?? "";
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-      throw new ApiError(
-        415,
-        "unsupported_media_type",
-        `Send the article as Content-Type: application/json (got "${type || "none"}").`,
-      );
-    }
-    let input: unknown;
-    try {
-      input = JSON.parse(await c.req.text());
-    } catch (error) {
-      throw new ApiError(
-        400,
-        "malformed_json",
-        `The body is not valid JSON: ${(error as Error).message}`,
-      );
-    }
+    const input = parseJsonBody(c.req.header("Content-Type") ?? "", await c.req.arrayBuffer());
     const { site } = siteOf(c.env);
-    const checked = validateArticle(input, slug);
+    const checked = validateArticle(input, slug, { site });
     if (!checked.ok)
       throw new ApiError(
         422,
