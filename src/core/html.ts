@@ -929,6 +929,8 @@ export function markdownShape(body: string): BodyShape {
         inTable
       )
         shape.blocks++;
+      // A table row is lexed cell by cell: it counts twice.
+      if (inTable) shape.blocks++;
       afterHeading = heading;
       lastQuotes = quotes;
     }
@@ -951,7 +953,7 @@ function markdownLimitProblems(shape: BodyShape): string[] {
     );
   if (shape.blocks > BODY_LIMITS.blocks)
     problems.push(
-      `has ${shape.blocks} blocks (paragraphs, headings, list items and table rows, with each line inside a list or quote counted once more for every level around it); at most ${BODY_LIMITS.blocks} are accepted in one body`,
+      `has ${shape.blocks} blocks (paragraphs, headings, list items, and table rows twice, with each line inside a list or quote counted once more for every level around it); at most ${BODY_LIMITS.blocks} are accepted in one body`,
     );
   if (shape.emphasisPerBlock > BODY_LIMITS.emphasisPerBlock)
     problems.push(
