@@ -118,6 +118,7 @@ export function findUrlForbidden(url: string, { spaces = false } = {}): FoundCha
   return found(url, match.index, what);
 }
 
+/** Names of U+202A–U+202E and U+2066–U+2069, by code point (the formatter writes them in decimal). */
 const BIDI_CONTROL_NAMES: Record<number, string> = {
   8234: "LEFT-TO-RIGHT EMBEDDING",
   8235: "RIGHT-TO-LEFT EMBEDDING",
@@ -129,6 +130,8 @@ const BIDI_CONTROL_NAMES: Record<number, string> = {
   8296: "FIRST STRONG ISOLATE",
   8297: "POP DIRECTIONAL ISOLATE",
 };
+// The controls, and the paragraph separators (Bidi_Class B) that end their effect.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+001C–U+001E are paragraph separators.
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\n\r\u0085\u2029\u001C-\u001E]/g;
 /** Deeper than this, a plain-text field is refused (UAX #9 allows 125). */
 export const BIDI_MAX_DEPTH = 16;

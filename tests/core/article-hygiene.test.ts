@@ -300,7 +300,8 @@ describe("firstInvalidUtf8Offset", () => {
           valid = false;
         }
         expect(offset === -1).toBe(valid);
-        if (offset > 0) new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.slice(0, offset));
+        if (offset > 0)
+          new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.slice(0, offset));
       }),
       { seed: 20261201, numRuns: 5000 },
     );

@@ -176,6 +176,7 @@ export function timeAdversarialBodies(
   site: SiteConfig,
   bodies = adversarialBodies(),
   runs = 5,
+  warmupMs = 300,
 ): AdversarialResult[] {
   return bodies.map(({ name, format, body }) => {
     const publish = () => {
@@ -185,7 +186,7 @@ export function timeAdversarialBodies(
     };
     const problems = publish();
     // More warm-up while it is cheap: the first calls include compiling.
-    for (let i = 0, began = performance.now(); i < 20 && performance.now() - began < 300; i++)
+    for (let i = 0, began = performance.now(); i < 20 && performance.now() - began < warmupMs; i++)
       publish();
     const times: number[] = [];
     const began = performance.now();
