@@ -70,6 +70,12 @@ export function toApiArticle(site: SiteConfig, record: StoredArticle) {
  * place of what the editor sent.
  */
 export function parseJsonBody(type: string, body: ArrayBuffer): unknown {
+  checkJsonType(type);
+  return decodeJson(body);
+}
+
+/** 415 unless the Content-Type is application/json with no charset or a UTF-8 one. */
+export function checkJsonType(type: string): void {
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new ApiError(
       415,
@@ -86,6 +92,10 @@ export function parseJsonBody(type: string, body: ArrayBuffer): unknown {
       `The body must be UTF-8, but Content-Type names charset "${name}": send it as UTF-8 with charset=utf-8, or with no charset.`,
     );
   }
+}
+
+/** The body's bytes as UTF-8 JSON: 400 naming the byte offset of what is not UTF-8. */
+export function decodeJson(body: ArrayBuffer): unknown {
   const bytes = new Uint8Array(body);
   let text: string;
   try {
