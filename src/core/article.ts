@@ -6,10 +6,11 @@
  */
 import * as v from "valibot";
 import { isIsoDateTimeWithZone, toEpochMs } from "./dates.ts";
-import { isWellFormedLanguageTag } from "./language.ts";
-import { findXmlForbidden, normalizeText } from "./text.ts";
-
-import { SLUG_MAX, SLUG_PATTERN } from "./urls.ts";
+import { isMediaOrigin, mediaOriginAdvice } from "./html.ts";
+import { checkLanguageTag } from "./language.ts";
+import type { SiteConfig } from "./site.ts";
+import { findUnbalancedBidi, findUrlForbidden, findXmlForbidden, normalizeText } from "./text.ts";
+import { resolveHttpUrl, SLUG_MAX, SLUG_PATTERN } from "./urls.ts";
 
 export { SLUG_MAX, SLUG_PATTERN };
 
@@ -27,19 +28,34 @@ export const LIMITS = {
   categories: 20,
   correction: 1_000,
   corrections: 20,
+  /** RFC 5646 §4.4.1: implementations need not handle longer tags. */
+  language: 35,
+  /** RFC 5321 §4.5.3.1: 64 + "@" + 255, less the angle brackets of a path. */
+  email: 254,
+  url: 2_000,
+  /** Date-times: the longest ISO 8601 form with fractions and a zone is far shorter. */
+  dateTime: 64,
 } as const;
 
 const describe = (cp: { codePoint: string; index: number }) =>
   `contains ${cp.codePoint} at character ${cp.index + 1}, which XML 1.0 forbids (control characters other than tab and newline, lone surrogates, U+FFFE, U+FFFF)`;
 
-/** A text field: XML-safe, then NFC/LF-normalised, then length-checked. */
-function text(min: number, max: number) {
+const describeBidi = (cp: { codePoint: string; index: number; what: string; problem?: string }) =>
+  `contains ${cp.codePoint} ${cp.what} at character ${cp.index + 1}, ${cp.problem}: bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) must be closed in the same line of the same field, or they reverse the text shown after it; close or remove it, or use U+200F RIGHT-TO-LEFT MARK, U+200E LEFT-TO-RIGHT MARK or U+061C ARABIC LETTER MARK, which need no closing`;
+
+/**
+ * A text field: XML-safe (and, for plain text, with its bidi controls balanced), then
+ * NFC/LF-normalised, then length-checked (each check is one pass over the text).
+ */
+function text(min: number, max: number, { plain = true } = {}) {
   return v.pipe(
     v.string("must be a string"),
     v.rawCheck(({ dataset, addIssue }) => {
       if (dataset.typed) {
         const bad = findXmlForbidden(dataset.value);
+        const bidi = bad || !plain ? undefined : findUnbalancedBidi(dataset.value);
         if (bad) addIssue({ message: describe(bad) });
+        else if (bidi) addIssue({ message: describeBidi(bidi) });
       }
     }),
     v.transform(normalizeText),
@@ -60,22 +76,47 @@ const slug = v.pipe(
   ),
 );
 
-const httpUrl = v.pipe(
+const describeUrlCharacter = (bad: { codePoint: string; index: number; what: string }) =>
+  `contains ${bad.what} (${bad.codePoint}) at character ${bad.index + 1}; URLs may not contain backslashes, spaces, control characters or direction controls (percent-encode them)`;
+
+/** No character a URL may not hold (backslash, space, control, direction control). */
+const urlCharacters = v.rawCheck<string>(({ dataset, addIssue }) => {
+  if (!dataset.typed) return;
+  const bad = findUrlForbidden(dataset.value, { spaces: true });
+  if (bad) addIssue({ message: describeUrlCharacter(bad) });
+});
+
+const isHttpUrl = (s: string) => {
+  try {
+    const u = new URL(s);
+    return u.protocol === "https:" || u.protocol === "http:";
+  } catch {
+    return false;
+  }
+};
+
+/** An absolute http(s) URL or a path on SITE_URL. */
+const httpUrlOrPath = v.pipe(
   v.string("must be a string"),
-  v.maxLength(2_000, "must be at most 2000 characters"),
+  v.maxLength(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+  urlCharacters,
   v.check((s) => {
     if (s.startsWith("/")) return !s.startsWith("//");
-    try {
-      const u = new URL(s);
-      return u.protocol === "https:" || u.protocol === "http:";
-    } catch {
-      return false;
-    }
+    return isHttpUrl(s);
   }, "must be an absolute http(s) URL or a path starting with /"),
+);
+
+/** An absolute http(s) URL: a relative one would resolve against whichever feed shows it. */
+const absoluteHttpUrl = v.pipe(
+  v.string("must be a string"),
+  v.maxLength(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+  urlCharacters,
+  v.check(isHttpUrl, "must be an absolute http(s) URL, e.g. https://example.com/author"),
 );
 
 const dateTime = v.pipe(
   v.string("must be a string"),
+  v.maxLength(LIMITS.dateTime, `must be at most ${LIMITS.dateTime} characters`),
   v.check(
     isIsoDateTimeWithZone,
     "must be an ISO 8601 date-time with a zone, e.g. 2020-01-07T09:00:00+03:00 or 2020-01-07T06:00:00Z",
@@ -84,14 +125,34 @@ const dateTime = v.pipe(
 
 const languageTag = v.pipe(
   v.string("must be a string"),
-  v.check(isWellFormedLanguageTag, 'must be a BCP 47 language tag such as "ar", "en" or "az-Arab"'),
+  v.maxLength(
+    LIMITS.language,
+    `must be at most ${LIMITS.language} characters (RFC 5646 §4.4.1), e.g. "ar" or "az-Arab"`,
+  ),
+  // Checked against the languages the runtime knows, and stored in canonical form.
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (dataset.typed) {
+      const checked = checkLanguageTag(dataset.value);
+      if (!checked.ok) addIssue({ message: checked.message });
+    }
+  }),
+  v.transform((tag) => {
+    const checked = checkLanguageTag(tag);
+    return checked.ok ? checked.tag : tag;
+  }),
 );
 
 const AuthorSchema = v.strictObject({
   name: text(1, LIMITS.name),
   slug,
-  email: v.optional(v.pipe(v.string("must be a string"), v.email("must be an e-mail address"))),
-  url: v.optional(httpUrl),
+  email: v.optional(
+    v.pipe(
+      v.string("must be a string"),
+      v.maxLength(LIMITS.email, `must be at most ${LIMITS.email} characters`),
+      v.email("must be an e-mail address"),
+    ),
+  ),
+  url: v.optional(absoluteHttpUrl),
 });
 
 const CategorySchema = v.strictObject({
@@ -99,33 +160,27 @@ const CategorySchema = v.strictObject({
   label: text(1, LIMITS.label),
 });
 
+/** A whole number that every format writes as digits (no `1e+21`): a safe integer. */
+const count = (min: number, what: string) =>
+  v.pipe(
+    v.number("must be a number"),
+    v.check(
+      (n: number) => Number.isSafeInteger(n),
+      `must be a whole number of ${what} below 2^53 (9007199254740992)`,
+    ),
+    v.minValue(min, min === 0 ? "must not be negative" : "must be positive"),
+  );
+
 const ImageSchema = v.strictObject({
-  url: httpUrl,
+  url: httpUrlOrPath,
   type: v.picklist(
     ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"],
     "must be one of image/jpeg, image/png, image/gif, image/webp, image/avif",
   ),
-  length: v.optional(
-    v.pipe(
-      v.number("must be a number"),
-      v.integer("must be a whole number"),
-      v.minValue(1, "must be positive"),
-    ),
-  ),
-  width: v.optional(
-    v.pipe(
-      v.number("must be a number"),
-      v.integer("must be a whole number"),
-      v.minValue(1, "must be positive"),
-    ),
-  ),
-  height: v.optional(
-    v.pipe(
-      v.number("must be a number"),
-      v.integer("must be a whole number"),
-      v.minValue(1, "must be positive"),
-    ),
-  ),
+  /** Bytes; 0 when unknown, as RSS writes it. */
+  length: v.optional(count(0, "bytes")),
+  width: v.optional(count(1, "pixels")),
+  height: v.optional(count(1, "pixels")),
   alt: text(0, LIMITS.alt),
 });
 
@@ -137,7 +192,7 @@ const ImageSchema = v.strictObject({
 export const ArticleSchema = v.strictObject({
   title: text(1, LIMITS.title),
   summary: text(1, LIMITS.summary),
-  body: text(1, LIMITS.body),
+  body: text(1, LIMITS.body, { plain: false }),
   format: v.optional(v.picklist(["markdown", "html"], 'must be "markdown" or "html"'), "markdown"),
   language: languageTag,
   authors: v.pipe(
@@ -172,10 +227,27 @@ export const ArticleSchema = v.strictObject({
   ),
   // Read-only fields, accepted so that what GET returns can be PUT back as it is.
   slug: v.optional(slug),
-  url: v.optional(v.string()),
-  created: v.optional(v.string()),
-  updated: v.optional(v.string()),
-  status: v.optional(v.string()),
+  url: v.optional(
+    v.pipe(
+      v.string("must be a string"),
+      v.maxLength(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+    ),
+  ),
+  created: v.optional(
+    v.pipe(
+      v.string("must be a string"),
+      v.maxLength(LIMITS.dateTime, `must be at most ${LIMITS.dateTime} characters`),
+    ),
+  ),
+  updated: v.optional(
+    v.pipe(
+      v.string("must be a string"),
+      v.maxLength(LIMITS.dateTime, `must be at most ${LIMITS.dateTime} characters`),
+    ),
+  ),
+  status: v.optional(
+    v.pipe(v.string("must be a string"), v.maxLength(16, "must be at most 16 characters")),
+  ),
 });
 
 type Parsed = v.InferOutput<typeof ArticleSchema>;
@@ -203,8 +275,17 @@ function messageOf(issue: v.BaseIssue<unknown>, path: string): string {
   return issue.message;
 }
 
-/** Validates one article; `slug` is where it will live (URL or file name). */
-export function validateArticle(input: unknown, slugFromLocation: string): ValidationResult {
+/**
+ * Validates one article; `slug` is where it will live (URL or file name). With `site`
+ * (ingestion: the API and content files), what depends on the site's settings is checked
+ * too: the lead image must be on a media origin. Stored records are read without it, so
+ * a changed setting cannot make them unreadable.
+ */
+export function validateArticle(
+  input: unknown,
+  slugFromLocation: string,
+  { site }: { site?: SiteConfig } = {},
+): ValidationResult {
   const errors: FieldError[] = [];
   if (!SLUG_PATTERN.test(slugFromLocation) || slugFromLocation.length > SLUG_MAX) {
     errors.push({
@@ -230,6 +311,11 @@ export function validateArticle(input: unknown, slugFromLocation: string): Valid
   if (result.success && result.output.expires !== undefined) {
     if (toEpochMs(result.output.expires) <= toEpochMs(result.output.published))
       errors.push({ path: "expires", message: "must be later than published" });
+  }
+  if (result.success && site && result.output.image) {
+    const url = resolveHttpUrl(site, result.output.image.url);
+    if (url && !isMediaOrigin(site, url))
+      errors.push({ path: "image.url", message: mediaOriginAdvice(site, url) });
   }
   if (errors.length > 0 || !result.success) return { ok: false, errors };
   const { slug: _s, url: _u, created: _c, updated: _up, status: _st, ...article } = result.output;

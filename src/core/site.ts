@@ -23,6 +23,11 @@ export interface SiteConfig {
   hubs: string[];
   /** How long a deleted article stays announced as a tombstone, in days. */
   tombstoneDays: number;
+  /**
+   * Origins (`https://cdn.example`) that images in bodies and lead images may come from;
+   * the site's own origin unless MEDIA_ORIGINS names others.
+   */
+  mediaOrigins: string[];
   /** Square icon (favicon-like) and wide logo, absolute URLs. */
   icon?: string;
   logo?: string;
@@ -54,6 +59,16 @@ function absoluteUrl(name: string, value: string): string {
   return parsed.href;
 }
 
+/** An origin: scheme, host and port, nothing else (`https://cdn.example`). */
+function originOf(name: string, value: string): string {
+  const url = new URL(absoluteUrl(name, value));
+  if (url.href !== `${url.origin}/`)
+    throw new ConfigError(
+      `${name} must list origins such as "https://cdn.example" (scheme and host, no path), got "${value}"`,
+    );
+  return url.origin;
+}
+
 function integer(vars: Vars, name: string, fallback: number, min: number, max: number): number {
   const raw = vars[name];
   if (raw === undefined || raw === "") return fallback;
@@ -73,11 +88,16 @@ export function parseSiteConfig(vars: Vars): SiteConfig {
     .split(/[\s,]+/)
     .filter(Boolean)
     .map((hub) => absoluteUrl("WEBSUB_HUBS", hub));
+  const siteUrl = absoluteUrl("SITE_URL", text(vars, "SITE_URL"));
+  const mediaOrigins = text(vars, "MEDIA_ORIGINS", "")
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((origin) => originOf("MEDIA_ORIGINS", origin));
   const icon = text(vars, "SITE_ICON", "");
   const logo = text(vars, "SITE_LOGO", "");
   return {
     // Without a trailing slash: paths are appended to it.
-    url: absoluteUrl("SITE_URL", text(vars, "SITE_URL")).replace(/\/$/, ""),
+    url: siteUrl.replace(/\/$/, ""),
     title: text(vars, "SITE_TITLE"),
     description: text(vars, "SITE_DESCRIPTION"),
     language,
@@ -96,6 +116,7 @@ export function parseSiteConfig(vars: Vars): SiteConfig {
     ),
     hubs,
     tombstoneDays: integer(vars, "TOMBSTONE_DAYS", 30, 0, 3650),
+    mediaOrigins: mediaOrigins.length > 0 ? [...new Set(mediaOrigins)] : [new URL(siteUrl).origin],
     ...(icon ? { icon: absoluteUrl("SITE_ICON", icon) } : {}),
     ...(logo ? { logo: absoluteUrl("SITE_LOGO", logo) } : {}),
   };

@@ -101,6 +101,46 @@ describe("status codes of refusals", () => {
     }
   });
 
+  it.each([
+    "application/json; charset=latin1",
+    "application/json; charset=ISO-8859-1",
+    'application/json; charset="utf-16"',
+    "application/json;charset=windows-1256",
+  ])("415 naming the charset for %s", async (type) => {
+    const body = JSON.stringify(sampleArticle());
+    const error = await expectRefusedWithoutChange(
+      () => putRaw(TARGET, body, { ...AUTH, "Content-Type": type }),
+      415,
+    );
+    expect(error.code).toBe("unsupported_media_type");
+    const charset = /charset="?([^";]+)/.exec(type)?.[1] as string;
+    expect(error.message).toContain(`charset "${charset}"`);
+    expect(error.message).toContain("UTF-8");
+  });
+
+  it("accepts charset=utf-8 in any spelling (control for the charset 415)", async () => {
+    const body = JSON.stringify(sampleArticle());
+    for (const [slug, type] of [
+      ["charset-utf8", "application/json; charset=UTF8"],
+      ["charset-quoted", 'application/json; charset="utf-8"'],
+    ] as const) {
+      const res = await putRaw(slug, body, { ...AUTH, "Content-Type": type });
+      expect(res.status, type).toBe(201);
+      expect((await remove(slug)).status).toBe(204);
+    }
+  });
+
+  it("400 naming the byte offset for a body that is not UTF-8", async () => {
+    const json = new TextEncoder().encode(JSON.stringify(sampleArticle({ title: "عنوان X" })));
+    // Latin-1 "é" (0xE9) where the X was: a UTF-8 lead byte without its continuation.
+    const at = json.indexOf(0x58);
+    json[at] = 0xe9;
+    const error = await expectRefusedWithoutChange(() => putRaw(TARGET, json), 400);
+    expect(error.code).toBe("malformed_json");
+    expect(error.message).toContain(`byte offset ${at} (starting 0xE9)`);
+    expect(error.message).toContain("not valid UTF-8");
+  });
+
   /** A valid article padded with JSON whitespace to exactly `bytes` bytes. */
   function paddedArticle(bytes: number): string {
     const json = JSON.stringify(sampleArticle());
@@ -418,6 +458,63 @@ const BAD_INPUTS: BadInput[] = [
     article: sampleArticle({ image: { url: "javascript:alert(1)", type: "image/png", alt: "" } }),
     paths: ["image.url"],
   },
+  // Issue #12: bodies that would stall publishing, and the smaller items.
+  {
+    name: "block quotes nested 3,000 deep",
+    article: sampleArticle({ body: `${"> ".repeat(3000)}نص` }),
+    paths: ["body"],
+  },
+  {
+    name: "`_a*` repeated to 60,000 characters (quadratic in marked)",
+    article: sampleArticle({ body: "_a*".repeat(20_000) }),
+    paths: ["body"],
+  },
+  {
+    name: "a lead image length of 1e21 (written 1e+21)",
+    article: sampleArticle({
+      image: { url: "/images/a.jpg", type: "image/jpeg", alt: "", length: 1e21 },
+    }),
+    paths: ["image.length"],
+  },
+  {
+    name: "a relative author url",
+    article: sampleArticle({ authors: [{ name: "سعيد", slug: "saeed", url: "/saeed" }] }),
+    paths: ["authors.0.url"],
+  },
+  {
+    name: "a lead image path with a backslash (/\\evil.example/…)",
+    article: sampleArticle({
+      image: { url: "/\\evil.example/lead.jpg", type: "image/jpeg", alt: "" },
+    }),
+    paths: ["image.url"],
+  },
+  {
+    name: "a link in the body with a backslash",
+    article: sampleArticle({ format: "html", body: '<p><a href="/\\evil.example/">رابط</a></p>' }),
+    paths: ["body"],
+  },
+  {
+    name: "an unclosed U+202E in the title",
+    article: sampleArticle({ title: "عنوان \u202Eمعكوس" }),
+    paths: ["title"],
+  },
+  {
+    name: "a language tag of 994 characters",
+    article: sampleArticle({ language: `ar-${"x".repeat(991)}` }),
+    paths: ["language"],
+  },
+  {
+    name: "a lead image on a host that is not a media origin",
+    article: sampleArticle({
+      image: { url: "https://evil.example/lead.jpg", type: "image/jpeg", alt: "" },
+    }),
+    paths: ["image.url"],
+  },
+  {
+    name: "an <img> in the body on a host that is not a media origin",
+    article: sampleArticle({ body: "![صورة](https://evil.example/x.png)" }),
+    paths: ["body"],
+  },
   { name: "a JSON string instead of an object", raw: '"عنوان"', paths: ["(root)"] },
   { name: "JSON null instead of an object", raw: "null", paths: ["(root)"] },
   { name: "a JSON number instead of an object", raw: "42", paths: ["(root)"] },
@@ -610,8 +707,9 @@ describe("titles are text: ]]>, & and < are accepted and escaped", () => {
     }
     const item = rssItems(rss).find((i) => i.guid === articleUrl(slug));
     expect(item).toBeDefined();
-    expect(elementContents(item?.raw ?? "", "title")[0]).toContain("]]&gt; &amp; &lt;");
-    expect(stripMarks(item?.title ?? "")).toBe(article.title);
+    // Escaped twice (readers take RSS titles as HTML; README "Plain text in RSS").
+    expect(elementContents(item?.raw ?? "", "title")[0]).toContain("]]&gt; &#x26;amp; &#x26;lt;");
+    expect(xmlText(stripMarks(item?.title ?? ""))).toBe(article.title);
   });
 
   it("the Atom feed stays well-formed and carries the title as escaped text", async () => {

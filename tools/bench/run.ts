@@ -23,6 +23,12 @@ import "./offline.ts";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { readSiteConfig } from "../wrangler-config.ts";
+import {
+  ADVERSARIAL_TARGET_MS,
+  adversarialOk,
+  adversarialText,
+  timeAdversarialBodies,
+} from "./adversarial-bodies.ts";
 import { benchArticle, benchArticles } from "./articles.ts";
 import { type Build, buildWorker, writeBaselineConfig } from "./bundle.ts";
 import { benchFlood } from "./flood.ts";
@@ -262,6 +268,14 @@ async function main(): Promise<number> {
       console.log(`(${more.join(", ")} stored: the feed holds ${items} items, the same work.)`);
   }
 
+  heading(`adversarial bodies: CPU per publish (target < ${ADVERSARIAL_TARGET_MS} ms)`);
+  console.log(
+    "findUnsafeMarkup (the API's check) + renderBodyHtml (the Publisher's render), median of up to 5 runs; adversarial-bodies.ts\n",
+  );
+  const adversarial = timeAdversarialBodies(site);
+  console.log(adversarialText(adversarial));
+  const worstBody = Math.max(...adversarial.map((r) => r.ms));
+
   const baseline = await started(
     startWorker({
       scriptPath: bundles.baseline.scriptPath,
@@ -284,8 +298,11 @@ async function main(): Promise<number> {
 
   heading("Summary (Markdown)");
   console.log(summaryMarkdown(report));
+  console.log(
+    `\nadversarial bodies: worst ${worstBody.toFixed(1)} ms per publish (target < ${ADVERSARIAL_TARGET_MS} ms): ${adversarialOk(adversarial) ? "PASS" : "MISS"}`,
+  );
   console.log(`\nTotal bench time: ${seconds(performance.now() - began)}`);
-  return soak.ok ? 0 : 1;
+  return soak.ok && adversarialOk(adversarial) ? 0 : 1;
 }
 
 try {

@@ -108,7 +108,7 @@ export function parseContentFile(
     Object.entries(meta as Record<string, unknown>).filter(([k]) => ARTICLE_FIELDS.has(k)),
   );
   const input = { ...known, body: (match[2] as string).replace(/\s+$/, "") };
-  const checked = validateArticle(input, slug);
+  const checked = validateArticle(input, slug, { site });
   if (!checked.ok || unknown.length > 0) {
     const errors = checked.ok ? [] : checked.errors;
     return {

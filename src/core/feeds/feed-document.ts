@@ -96,14 +96,21 @@ export function toFeedEntry(site: SiteConfig, record: StoredArticle, bodyHtml: s
   const url = absolute(site, articlePath(record.slug));
   const mark = directionMarkFor(visibleText(html), direction);
   const image = article.image
-    ? { ...article.image, url: resolveHttpUrl(site, article.image.url) ?? article.image.url }
+    ? (() => {
+        const { length: _l, width: _w, height: _h, ...rest } = article.image;
+        return {
+          ...rest,
+          url: resolveHttpUrl(site, article.image.url) ?? article.image.url,
+          ...wholeNumbers(article.image),
+        };
+      })()
     : undefined;
   return {
     id: url,
     url,
     title: anchorText(article.title, direction),
     summary: anchorText(article.summary, direction),
-    contentHtml: `<div dir="${direction}" lang="${article.language}">${mark}${html}${renderCorrections(article)}</div>`,
+    contentHtml: `<div dir="${direction}" lang="${article.language}">${placeMark(html, mark)}${renderCorrections(article)}</div>`,
     language: article.language,
     authors: article.authors.map((a) => ({
       name: a.name,
@@ -133,4 +140,48 @@ function cleanArticle(article: StoredArticle["article"]): StoredArticle["article
     categories: article.categories.map((c) => ({ ...c, label: clean(c.label) })),
     ...(article.image ? { image: { ...article.image, alt: clean(article.image.alt) } } : {}),
   };
+}
+
+/**
+ * Lead image sizes as every format can write them: safe integers only (1e21 would be
+ * written `1e+21`). Ingestion refuses others; a record that bypassed it loses them.
+ */
+function wholeNumbers(image: LeadImage): Pick<LeadImage, "length" | "width" | "height"> {
+  const out: Pick<LeadImage, "length" | "width" | "height"> = {};
+  for (const [key, min] of [
+    ["length", 0],
+    ["width", 1],
+    ["height", 1],
+  ] as const) {
+    const n = image[key];
+    if (n !== undefined && Number.isSafeInteger(n) && n >= min) out[key] = n;
+  }
+  return out;
+}
+
+/** Start tags that hold the first text of a body, outermost first. */
+const FIRST_BLOCK =
+  /<(p|h[1-6]|ul|ol|li|blockquote|div|figure|figcaption|dl|dt|dd|pre|table|caption|thead|tbody|tfoot|tr|th|td)(?=[\s>/])[^>]*>\s*/iy;
+/** Where text cannot stand: a mark here would be moved out of the table by the parser. */
+const NO_TEXT = new Set(["ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"]);
+
+/**
+ * The direction mark inside the first block that holds text (`<p>`, `<h2>`, the first
+ * `<li>` of a list, a table's first cell…), not before it: a mark in front of the first
+ * block is a line of its own in readers that show text between blocks (FreshRSS,
+ * Liferea). Where the body does not start with a block, the mark stays in front.
+ */
+export function placeMark(html: string, mark: string): string {
+  if (!mark) return html;
+  let at = 0;
+  let last = "";
+  for (let depth = 0; depth < 16; depth++) {
+    FIRST_BLOCK.lastIndex = at;
+    const m = FIRST_BLOCK.exec(html);
+    if (!m) break;
+    at = FIRST_BLOCK.lastIndex;
+    last = (m[1] as string).toLowerCase();
+  }
+  if (at === 0 || NO_TEXT.has(last)) return mark + html;
+  return html.slice(0, at) + mark + html.slice(at);
 }

@@ -6,27 +6,37 @@
 import { formatRfc822 } from "../dates.ts";
 import { escapeXml as x } from "../text.ts";
 import type { FeedDocument, FeedEntry } from "./feed-document.ts";
-import { cdata, RSS_ATOM_LINK_RELATIONS, stylesheetInstruction } from "./shared.ts";
+import {
+  cdata,
+  RSS_ATOM_LINK_RELATIONS,
+  rssPlainText,
+  rssText,
+  stylesheetInstruction,
+} from "./shared.ts";
 
 function renderItem(doc: FeedDocument, e: FeedEntry): string {
   const parts = [
-    `<title>${x(e.title)}</title>`,
+    `<title>${rssText(e.title)}</title>`,
     `<link>${x(e.url)}</link>`,
-    `<description>${x(e.summary)}</description>`,
+    `<description>${rssText(e.summary)}</description>`,
     `<content:encoded>${cdata(e.contentHtml)}</content:encoded>`,
-    ...e.authors.map((a) => `<dc:creator>${x(a.name)}</dc:creator>`),
+    // Dublin Core and category text are plain text, and read so (README: "Plain text in RSS").
+    ...e.authors.map((a) => `<dc:creator>${rssPlainText(a.name)}</dc:creator>`),
     ...(e.language !== doc.language ? [`<dc:language>${x(e.language)}</dc:language>`] : []),
-    ...e.categories.map((c) => `<category domain="${x(c.scheme)}">${x(c.label)}</category>`),
+    ...e.categories.map(
+      (c) => `<category domain="${x(c.scheme)}">${rssPlainText(c.label)}</category>`,
+    ),
     `<guid isPermaLink="true">${x(e.id)}</guid>`,
     `<pubDate>${formatRfc822(e.published)}</pubDate>`,
   ];
   if (e.image) {
     const { url, type, length, width, height, alt } = e.image;
+    // type="html": Universal Feed Parser takes the item's summary type from it.
     // RSS requires enclosure@length; 0 is the documented value when it is unknown.
     parts.push(`<enclosure url="${x(url)}" length="${length ?? 0}" type="${x(type)}"/>`);
     const size = `${width ? ` width="${width}"` : ""}${height ? ` height="${height}"` : ""}${length ? ` fileSize="${length}"` : ""}`;
     parts.push(
-      `<media:content url="${x(url)}" type="${x(type)}" medium="image"${size}>${alt ? `<media:description type="plain">${x(alt)}</media:description>` : ""}</media:content>`,
+      `<media:content url="${x(url)}" type="${x(type)}" medium="image"${size}>${alt ? `<media:description type="html">${rssText(alt)}</media:description>` : ""}</media:content>`,
     );
   }
   return `<item>${parts.join("")}</item>`;
@@ -44,9 +54,9 @@ export function renderRss(doc: FeedDocument): string {
   ];
   const image = doc.site.logo ?? doc.site.icon;
   const channel = [
-    `<title>${x(doc.title)}</title>`,
+    `<title>${rssText(doc.title)}</title>`,
     `<link>${x(doc.homeUrl)}</link>`,
-    `<description>${x(doc.description)}</description>`,
+    `<description>${rssText(doc.description)}</description>`,
     `<language>${x(doc.language)}</language>`,
     ...(doc.site.copyright ? [`<copyright>${x(doc.site.copyright)}</copyright>`] : []),
     `<lastBuildDate>${formatRfc822(doc.updated)}</lastBuildDate>`,
@@ -55,7 +65,7 @@ export function renderRss(doc: FeedDocument): string {
     ...(doc.archive ? ["<fh:archive/>"] : []),
     ...(image
       ? [
-          `<image><url>${x(image)}</url><title>${x(doc.title)}</title><link>${x(doc.homeUrl)}</link></image>`,
+          `<image><url>${x(image)}</url><title>${rssText(doc.title)}</title><link>${x(doc.homeUrl)}</link></image>`,
         ]
       : []),
     ...doc.entries.map((e) => renderItem(doc, e)),

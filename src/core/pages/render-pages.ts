@@ -84,7 +84,8 @@ export function renderHomePage(site: SiteConfig, entries: FeedEntry[]): string {
         e.language !== site.language
           ? ` lang="${h(e.language)}" dir="${directionOf(e.language)}"`
           : "";
-      return `<li${lang}><a href="${h(e.url)}">${h(e.title)}</a> <time class="meta" datetime="${formatRfc3339(e.published)}">${formatRfc3339(e.published).slice(0, 10)}</time></li>`;
+      // <bdi>: a title that ends in Latin text cannot pull the date beside it into its run.
+      return `<li${lang}><a href="${h(e.url)}"><bdi>${h(e.title)}</bdi></a> <time class="meta" datetime="${formatRfc3339(e.published)}">${formatRfc3339(e.published).slice(0, 10)}</time></li>`;
     })
     .join("\n");
   return layout(site, {

@@ -15,6 +15,7 @@ import { findUnsafeMarkup } from "../../core/html.ts";
 import { BULK_MAX_ARTICLES } from "../../core/publishing/limits.ts";
 import type { SiteConfig } from "../../core/site.ts";
 import type { StoredArticle } from "../../core/stored-article.ts";
+import { firstInvalidUtf8Offset } from "../../core/text.ts";
 import { absolute, articlePath } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
@@ -71,6 +72,61 @@ export function toApiArticle(site: SiteConfig, record: StoredArticle, status: Ar
     created: record.created,
     updated: record.updated,
   };
+}
+
+/**
+ * The JSON of a PUT, decoded strictly as UTF-8 (RFC 8259 §8.1): a body in another
+ * charset, or with bytes that are not UTF-8, is refused, never stored with U+FFFD in
+ * place of what the editor sent.
+ */
+export function parseJsonBody(type: string, body: ArrayBuffer): unknown {
+  checkJsonType(type);
+  return decodeJson(body);
+}
+
+/** 415 unless the Content-Type is application/json with no charset or a UTF-8 one. */
+export function checkJsonType(type: string): void {
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      `Send the article as Content-Type: application/json (got "${type || "none"}").`,
+    );
+  }
+  const charset = /;\s*charset\s*=\s*(?:"([^"]*)"|([^\s;]*))/i.exec(type);
+  const name = charset ? (charset[1] ?? charset[2] ?? "") : "utf-8";
+  if (!/^utf-?8$/i.test(name.trim())) {
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      `The body must be UTF-8, but Content-Type names charset "${name}": send it as UTF-8 with charset=utf-8, or with no charset.`,
+    );
+  }
+}
+
+/** The body's bytes as UTF-8 JSON: 400 naming the byte offset of what is not UTF-8. */
+export function decodeJson(body: ArrayBuffer): unknown {
+  const bytes = new Uint8Array(body);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8Offset(bytes);
+    throw new ApiError(
+      400,
+      "malformed_json",
+      `The body is not valid UTF-8: the bytes at byte offset ${offset} (starting 0x${(bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0")}) are not a UTF-8 character. Send the article encoded as UTF-8.`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(
+      400,
+      "malformed_json",
+      `The body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
 }
 
 /** Problems of the body's markup; a body the parser cannot even read is one too. */
@@ -131,37 +187,22 @@ apiRoutes.get("/articles/:slug/preview", async (c) => {
 
 /** A JSON request body of at most `maxBytes`, or the ApiError that says what is wrong. */
 async function readJson(c: Context<AppEnv>, maxBytes: number): Promise<unknown> {
-  const type = c.req.header("Content-Type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new ApiError(
-      415,
-      "unsupported_media_type",
-      `Send the article as Content-Type: application/json (got "${type || "none"}").`,
-    );
-  }
+  checkJsonType(c.req.header("Content-Type") ?? "");
   const declared = Number(c.req.header("Content-Length") ?? "0");
-  const text = declared > maxBytes ? "" : await c.req.text();
-  if (declared > maxBytes || new TextEncoder().encode(text).byteLength > maxBytes) {
+  const body = declared > maxBytes ? new ArrayBuffer(0) : await c.req.arrayBuffer();
+  if (declared > maxBytes || body.byteLength > maxBytes) {
     throw new ApiError(
       413,
       "payload_too_large",
       `The request body is larger than ${maxBytes} bytes.`,
     );
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ApiError(
-      400,
-      "malformed_json",
-      `The body is not valid JSON: ${(error as Error).message}`,
-    );
-  }
+  return decodeJson(body);
 }
 
 /** Validates an article and its markup; field errors, or the article. */
 function checkArticle(site: SiteConfig, input: unknown, slug: string): ValidationResult {
-  const checked = validateArticle(input, slug);
+  const checked = validateArticle(input, slug, { site });
   if (!checked.ok) return checked;
   const unsafe = unsafeMarkupOf(site, checked.article);
   if (unsafe.length > 0)

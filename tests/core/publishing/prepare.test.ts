@@ -27,8 +27,8 @@ describe("publishProblems", () => {
   });
 
   it("a body that grows past the per-item limit once rendered is refused, naming the format and the limit", () => {
-    // Each & becomes &amp; (and more in JSON): 200,000 characters render to over 1 MB.
-    const found = problems({ body: "&".repeat(200_000) });
+    // Each " becomes &quot; (\" in JSON): 200,000 characters render to over 1 MB.
+    const found = problems({ body: '"'.repeat(200_000) });
     expect(found.length).toBeGreaterThan(0);
     for (const p of found) {
       expect(p.path).toBe("body");
