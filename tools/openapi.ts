@@ -24,18 +24,28 @@ const json = (schema: Schema, description: string) => ({
   content: { "application/json": { schema } },
 });
 const error = (description: string) => json(ref("Error"), description);
+const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
+
+/** Refusals shared by many operations, described once. */
+const RESPONSES = {
+  Unauthorized: error("No or wrong bearer token (with WWW-Authenticate)"),
+  Disabled: error("The admin API is disabled: no ADMIN_TOKEN is configured"),
+  BadJson: error("The body is not valid JSON, or not UTF-8 (the message names the byte offset)"),
+  TooLarge: error("The body is too large"),
+  WrongType: error("The body is not application/json in UTF-8"),
+  Invalid: error("Field errors, or an article that cannot be published; nothing was saved"),
+  NotFound: response("NotFound"),
+  BadParameter: response("BadParameter"),
+};
 
 /** The refusals every authenticated call can answer with. */
-const AUTH_ERRORS = {
-  "401": error("No or wrong bearer token (with WWW-Authenticate)"),
-  "503": error("The admin API is disabled: no ADMIN_TOKEN is configured"),
-};
+const AUTH_ERRORS = { "401": response("Unauthorized"), "503": response("Disabled") };
 const WRITE_ERRORS = {
   ...AUTH_ERRORS,
-  "400": error("The body is not valid JSON"),
-  "413": error("The body is too large"),
-  "415": error("The body is not application/json"),
-  "422": error("Field errors, or an article that cannot be published; nothing was saved"),
+  "400": response("BadJson"),
+  "413": response("TooLarge"),
+  "415": response("WrongType"),
+  "422": response("Invalid"),
 };
 
 const slugParameter = {
@@ -89,7 +99,7 @@ export function buildOpenApi(): Schema {
           ],
           responses: {
             "200": json(ref("ArticleList"), "A page of the list"),
-            "400": error("A parameter out of range"),
+            "400": response("BadParameter"),
             ...AUTH_ERRORS,
           },
         },
@@ -113,7 +123,7 @@ export function buildOpenApi(): Schema {
           summary: "One article, in any status but deleted",
           responses: {
             "200": json(ref("StoredArticle"), "The article"),
-            "404": error("No such article"),
+            "404": response("NotFound"),
             ...AUTH_ERRORS,
           },
         },
@@ -132,7 +142,7 @@ export function buildOpenApi(): Schema {
           summary: "Delete: the page answers 410 and feeds announce a tombstone",
           responses: {
             "204": { description: "Deleted" },
-            "404": error("No such article"),
+            "404": response("NotFound"),
             ...AUTH_ERRORS,
           },
         },
@@ -147,7 +157,7 @@ export function buildOpenApi(): Schema {
               description: "The page",
               content: { "text/html": { schema: { type: "string" } } },
             },
-            "404": error("No such article"),
+            "404": response("NotFound"),
             ...AUTH_ERRORS,
           },
         },
@@ -167,7 +177,7 @@ export function buildOpenApi(): Schema {
           ],
           responses: {
             "200": json(ref("Digests"), "A page of digests"),
-            "400": error("A parameter out of range"),
+            "400": response("BadParameter"),
             ...AUTH_ERRORS,
           },
         },
@@ -183,6 +193,7 @@ export function buildOpenApi(): Schema {
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      responses: RESPONSES,
       schemas: {
         ArticleInput: articleInput,
         StoredArticle: stored,
@@ -285,7 +296,7 @@ export function buildOpenApi(): Schema {
   };
 }
 
-export const renderOpenApi = (): string => `${JSON.stringify(buildOpenApi(), null, 2)}\n`;
+export const renderOpenApi = (): string => `${JSON.stringify(buildOpenApi(), null, 1)}\n`;
 
 if (import.meta.main) {
   writeFileSync(OPENAPI_PATH, renderOpenApi());

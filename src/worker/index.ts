@@ -2,7 +2,7 @@
  * The Worker: thin routes over the pure core. Reads are one KV lookup; writes go to the
  * Publisher Durable Object. Errors become responses here and nowhere else.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { ConfigError } from "../core/site.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";

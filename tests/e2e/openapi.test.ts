@@ -93,7 +93,13 @@ describe("the OpenAPI document", { timeout: 60_000 }, () => {
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
       expect(response.status, `${method} ${path}`).toBe(expected);
-      const answer = operation?.responses[String(response.status)];
+      const listed = operation?.responses[String(response.status)] as
+        | { $ref?: string; content?: Record<string, { schema: unknown }> }
+        | undefined;
+      // Shared responses are described once, under components.responses.
+      const answer = listed?.$ref
+        ? (doc.components.responses[listed.$ref.split("/").pop() as string] as typeof listed)
+        : listed;
       expect(answer, `${method} ${path} → ${response.status} is documented`).toBeDefined();
       const media = response.headers.get("Content-Type")?.split(";")[0] ?? "";
       const schema = answer?.content?.[media]?.schema;

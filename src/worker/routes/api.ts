@@ -2,8 +2,9 @@
  * The admin API (JSON). Every change goes through the Publisher, the single writer;
  * every refusal is an ApiError, raised before anything is written.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { Hono } from "hono/tiny";
 import {
   type Article,
   type FieldError,

@@ -2,7 +2,8 @@
  * The public read path: feeds and pages, each one KV read of a document rendered when
  * its content last changed, answered with validators and 304s per RFC 9110.
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
 import { FEED_STYLESHEET as STYLESHEET_PATH } from "../../core/documents.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
