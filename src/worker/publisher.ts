@@ -19,32 +19,21 @@ import { DurableObject } from "cloudflare:workers";
 import type { Article, FieldError } from "../core/article.ts";
 import { type ArticleStatus, type CatalogEntry, statusOf, wasPublic } from "../core/catalog.ts";
 import { isoFromEpochMs } from "../core/dates.ts";
-import { type RenderedDoc, renderArticleDoc, strongEtag } from "../core/documents.ts";
+import { renderArticleDoc } from "../core/documents.ts";
 import { openPage } from "../core/feeds/archive.ts";
-import { articleDigest } from "../core/publishing/canonical.ts";
-import {
-  applyDue,
-  applyPublish,
-  applyRemove,
-  type PublishStatus,
-} from "../core/publishing/changes.ts";
-import { type DocMeta, docMetaOf } from "../core/publishing/doc-meta.ts";
+import { type BatchItem, type BatchItemResult, planBatch } from "../core/publishing/batch.ts";
+import { applyDue, applyRemove, type PublishStatus } from "../core/publishing/changes.ts";
 import { GroupCommit, SerialQueue } from "../core/publishing/group-commit.ts";
 import {
   documentCount,
   type KindContext,
   type Prepared,
   planTarget,
-  type RenderJob,
   targetExists,
   targetOfDoc,
   targetsDirtiedBy,
 } from "../core/publishing/kinds.ts";
-import {
-  BULK_MAX_ARTICLES,
-  COMMIT_KV_WRITES,
-  documentLimitProblem,
-} from "../core/publishing/limits.ts";
+import { BULK_MAX_ARTICLES, COMMIT_KV_WRITES } from "../core/publishing/limits.ts";
 import { type Change, ChangeQueue, newChange } from "../core/publishing/pending.ts";
 import { prepareRecord, publishProblems } from "../core/publishing/prepare.ts";
 import {
@@ -53,16 +42,15 @@ import {
   type RerenderCursor,
 } from "../core/publishing/rerender.ts";
 import { type Target, targetKey } from "../core/publishing/targets.ts";
-import { nextValidators, type Validators } from "../core/publishing/validators.ts";
 import { WritePacer } from "../core/publishing/write-pacer.ts";
 import type { StoredArticle } from "../core/stored-article.ts";
 import { absolute, parsePath } from "../core/urls.ts";
 import type { Env } from "./env.ts";
 import { siteOf } from "./site-config.ts";
 import { SqlCatalog } from "./store/catalog-sql.ts";
-import { articleKey, docKey } from "./store/keys.ts";
+import { DocumentWriter, type ServedDoc } from "./store/document-writer.ts";
+import { articleKey } from "./store/keys.ts";
 import { RecordStore } from "./store/records.ts";
-import { withRetries } from "./store/retry.ts";
 import { DEFAULT_NOTIFY, notifyHubs } from "./websub.ts";
 
 /** How soon documents whose write failed are tried again (by the alarm). */
@@ -72,29 +60,11 @@ export type PublishResult =
   | { status: PublishStatus; record: StoredArticle; articleStatus: ArticleStatus }
   | { status: "refused"; errors: FieldError[] };
 
-export interface BulkItem {
-  slug: string;
-  article: Article;
-}
+export type BulkItem = BatchItem;
 
 export type BulkResult =
-  | {
-      ok: true;
-      results: {
-        slug: string;
-        status: PublishStatus;
-        record: StoredArticle;
-        articleStatus: ArticleStatus;
-      }[];
-    }
+  | { ok: true; results: BatchItemResult[] }
   | { ok: false; errors: (FieldError & { index: number })[] };
-
-/** A document as a rebuild stored it: its metadata, and whether its bytes changed. */
-interface StoredDoc {
-  doc: RenderedDoc;
-  meta: DocMeta;
-  changed: boolean;
-}
 
 /** What a commit hands back to its callers: the bodies of the paths they asked for. */
 interface CommitOutcome {
@@ -103,26 +73,16 @@ interface CommitOutcome {
 
 const NOTHING: CommitOutcome = { kept: new Map() };
 
-/**
- * Documents rendered and stored at a time: a rebuild of hundreds of feeds holds only
- * this many bodies in memory at once (a full feed is up to FEED_MAX_BYTES).
- */
-const CHUNK_DOCS = 12;
 /** A bulk import renders shared documents once it pauses this long… */
 const DEFERRED_QUIET_MS = 1_000;
 /** …and at least this often while it goes on. */
 const DEFERRED_MAX_MS = 5_000;
 
-export interface ServedDoc {
-  /** Bytes as stored (the read path never decodes them), or text just rendered. */
-  body: ArrayBuffer | string;
-  meta: DocMeta;
-}
-
-const encoder = new TextEncoder();
+export type { ServedDoc };
 
 export class Publisher extends DurableObject<Env> {
   private catalog!: SqlCatalog;
+  private documents!: DocumentWriter;
   private readonly records: RecordStore;
   /** Rendered bodies per record version; records leave with the record cache. */
   private readonly prepared = new WeakMap<StoredArticle, Prepared>();
@@ -140,6 +100,13 @@ export class Publisher extends DurableObject<Env> {
     this.pacer = new WritePacer(siteOf(env).kvWriteIntervalMs);
     ctx.blockConcurrencyWhile(async () => {
       this.catalog = await SqlCatalog.open(ctx.storage);
+      this.documents = new DocumentWriter(
+        env.ARTICLES,
+        this.catalog,
+        this.records,
+        (record) => this.prepare(record),
+        (keys) => this.pacer.ready(keys),
+      );
       await this.startRerenderIfStale();
     });
   }
@@ -187,57 +154,30 @@ export class Publisher extends DurableObject<Env> {
     options: { deferShared?: boolean } = {},
   ): Promise<BulkResult> {
     const result = await this.changes.run(async (): Promise<BulkResult & { change?: Change }> => {
-      const change = newChange();
+      // Records of the articles already stored, in one read (bulk gets of 100).
+      await this.records.read(items.map(({ slug }) => slug).filter((slug) => this.entryOf(slug)));
+      const plan = await planBatch(
+        items,
+        {
+          entry: (slug) => this.entryOf(slug),
+          record: (slug) => this.recordOf(slug),
+          problems: (record) => this.problemsOf(record),
+        },
+        {
+          site: this.site,
+          nextSeq: this.nextSeq ?? this.catalog.maxSeq() + 1,
+          nowIso: isoFromEpochMs(Date.now()),
+        },
+      );
+      if (!plan.ok) return plan;
+      this.nextSeq = plan.nextSeq;
+      if (plan.records.size === 0) return { ok: true, results: plan.results };
+      const change = newChange(plan.targets);
       change.deferShared = options.deferShared === true;
-      const errors: (FieldError & { index: number })[] = [];
-      const results: {
-        slug: string;
-        status: PublishStatus;
-        record: StoredArticle;
-        articleStatus: ArticleStatus;
-      }[] = [];
-      const live = items.map(({ slug }) => this.entryOf(slug)).filter((e) => e && !e.deleted);
-      await this.records.read(live.map((e) => (e as CatalogEntry).slug));
-      let nextSeq = this.nextSeq ?? this.catalog.maxSeq() + 1;
-      const nowIso = isoFromEpochMs(Date.now());
-      for (const [index, { slug, article }] of items.entries()) {
-        if (change.entries.has(slug)) {
-          errors.push({
-            index,
-            path: "slug",
-            message: `"${slug}" appears more than once in the batch`,
-          });
-          continue;
-        }
-        const before = this.entryOf(slug);
-        const previous = before && !before.deleted ? await this.recordOf(slug) : undefined;
-        const digest = await articleDigest(article);
-        const outcome = applyPublish({ slug, article, before, previous, nextSeq, nowIso, digest });
-        if (outcome.status === "unchanged") {
-          const articleStatus = before ? statusOf(before) : "live";
-          results.push({ slug, status: "unchanged", record: outcome.record, articleStatus });
-          continue;
-        }
-        const problems = this.problemsOf(outcome.record);
-        if (problems.length > 0) {
-          errors.push(...problems.map((p) => ({ index, ...p })));
-          continue;
-        }
-        if (outcome.entry.seq === nextSeq) nextSeq += 1;
-        change.records.set(slug, outcome.record);
-        change.entries.set(slug, outcome.entry);
-        change.targets.push(...targetsDirtiedBy(this.site, before, outcome.entry));
-        results.push({
-          slug,
-          status: outcome.status,
-          record: outcome.record,
-          articleStatus: statusOf(outcome.entry),
-        });
-      }
-      if (errors.length > 0) return { ok: false, errors };
-      this.nextSeq = nextSeq;
-      if (change.records.size > 0) this.queue.push(change);
-      return { ok: true, results, change };
+      for (const [slug, record] of plan.records) change.records.set(slug, record);
+      for (const [slug, entry] of plan.entries) change.entries.set(slug, entry);
+      this.queue.push(change);
+      return { ok: true, results: plan.results, change };
     });
     if (result.ok && result.change && result.change.records.size > 0)
       await this.settled(result.change);
@@ -540,102 +480,27 @@ export class Publisher extends DurableObject<Env> {
     if (now.length > 0) await this.settled(this.enqueue(newChange(now)));
   }
 
-  /**
-   * Renders and stores the targets, CHUNK_DOCS documents at a time, so memory holds one
-   * chunk's bodies whatever the rebuild covers; keeps the bodies of `wanted` paths.
-   */
+  /** Renders the targets and stores their documents; pings the hubs of changed feeds. */
   private async rebuild(targets: Target[], wanted: Set<string>): Promise<CommitOutcome> {
     const ctx = this.kindContext();
     const jobs = targets.flatMap((t) => planTarget(t, this.catalog, ctx) ?? []);
-    const kept = new Map<string, ServedDoc>();
-    const topics: string[] = [];
-    for (let start = 0; start < jobs.length; ) {
-      let docs = 0;
-      let end = start;
-      while (
-        end < jobs.length &&
-        (end === start || docs + documentCount((jobs[end] as RenderJob).target) <= CHUNK_DOCS)
-      )
-        docs += documentCount((jobs[end++] as RenderJob).target);
-      const chunk = jobs.slice(start, end);
-      start = end;
-      const records = await this.records.read([...new Set(chunk.flatMap((j) => j.slugs))]);
-      const prepared = new Map<string, Prepared>();
-      for (const [slug, record] of records) {
-        try {
-          prepared.set(slug, this.prepare(record));
-        } catch (error) {
-          console.error(`skipping record that cannot be rendered article:${slug}`, error);
-        }
-      }
-      const rendered = chunk.flatMap((job) => {
-        try {
-          return job.render(prepared).map((doc) => ({ doc, target: job.target }));
-        } catch (error) {
-          console.error(
-            `could not render ${targetKey(job.target)}; keeping its stored documents`,
-            error,
-          );
-          return [];
-        }
-      });
-      for (const { doc, meta, changed } of await this.store(rendered)) {
-        if (wanted.has(doc.path)) kept.set(doc.path, { body: doc.body, meta });
-        if (changed && parsePath(doc.path)?.kind === "feed")
-          topics.push(absolute(ctx.site, doc.path));
-      }
+    const { kept, changedFeeds, failed } = await this.documents.write(
+      jobs,
+      wanted,
+      siteOf(this.env).build,
+    );
+    if (failed.length > 0) {
+      this.queue.push(newChange(failed));
+      await this.scheduleAlarm(Date.now() + RETRY_DOCUMENTS_MS);
     }
     const { hubs } = ctx.site;
-    if (hubs.length > 0 && topics.length > 0) {
+    if (hubs.length > 0 && changedFeeds.length > 0) {
       // Not awaited by the publish: subscribers hear of it within seconds, the editor
       // does not wait for hubs (and their retries).
       const options = { ...DEFAULT_NOTIFY, baseDelayMs: siteOf(this.env).websubRetryMs };
+      const topics = changedFeeds.map((path) => absolute(ctx.site, path));
       this.ctx.waitUntil(notifyHubs(hubs, topics, options));
     }
     return { kept };
-  }
-
-  /**
-   * Writes documents to KV, then their validators to SQLite. A document over a KV limit
-   * is not written (logged); one whose write fails is retried by the alarm.
-   */
-  private async store(rendered: { doc: RenderedDoc; target: Target }[]): Promise<StoredDoc[]> {
-    const { build } = siteOf(this.env);
-    const previous = this.catalog.validators(rendered.map(({ doc }) => doc.path));
-    await this.pacer.ready(rendered.map(({ doc }) => docKey(doc.path)));
-    const nowIso = isoFromEpochMs(Date.now());
-    const results = await Promise.all(
-      rendered.map(async ({ doc, target }): Promise<StoredDoc | undefined> => {
-        const bytes = encoder.encode(doc.body);
-        const before = previous.get(doc.path);
-        const validators = nextValidators(before, await strongEtag(bytes), doc.updated, nowIso);
-        const meta = docMetaOf(doc, validators, bytes.byteLength, build);
-        const key = docKey(doc.path);
-        const problem = documentLimitProblem(key, meta, bytes.byteLength);
-        if (problem) {
-          console.error(`not storing ${key}: ${problem}`);
-          return undefined;
-        }
-        try {
-          await withRetries(() => this.env.ARTICLES.put(key, bytes, { metadata: meta }));
-        } catch (error) {
-          console.error(`could not store ${key}; retrying in ${RETRY_DOCUMENTS_MS} ms`, error);
-          this.queue.push(newChange([target]));
-          await this.scheduleAlarm(Date.now() + RETRY_DOCUMENTS_MS);
-          return undefined;
-        }
-        return { doc, meta, changed: before?.etag !== validators.etag };
-      }),
-    );
-    const stored = results.filter((r): r is StoredDoc => r !== undefined);
-    this.catalog.saveValidators(
-      new Map<string, Validators>(
-        stored.map(({ doc, meta }) => [
-          doc.path,
-          { etag: meta.etag, lastModified: meta.lastModified },
-        ]),
-      ),
-    );
-    return stored;
   }
 }

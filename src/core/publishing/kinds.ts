@@ -5,7 +5,7 @@
  * documents: adding a kind is one entry here, its Target variant (targets.ts) and its
  * path (../urls.ts).
  */
-import { type CatalogEntry, statusOf, wasPublic } from "../catalog.ts";
+import { type CatalogEntry, wasPublic } from "../catalog.ts";
 import {
   type RenderedDoc,
   renderArchivePage,

@@ -42,12 +42,12 @@ export function nextRerenderBatch(
   source: RerenderSource,
   budget: number,
 ): RerenderBatch {
-  const fit = (t: Target) => Math.max(1, Math.floor(budget / documentCount(t)));
+  const perBatch = (t: Target) => Math.max(1, Math.floor(budget / documentCount(t)));
   switch (cursor.phase) {
     case "site":
       return { targets: [{ kind: "scope", scope: { kind: "site" } }], next: { phase: "scopes" } };
     case "scopes": {
-      const limit = fit({ kind: "scope", scope: { kind: "category", slug: "x" } });
+      const limit = perBatch({ kind: "scope", scope: { kind: "category", slug: "x" } });
       const scopes = source.scopesAfter(cursor.after, limit);
       const last = scopes[scopes.length - 1];
       return {
@@ -59,7 +59,7 @@ export function nextRerenderBatch(
       };
     }
     case "archive": {
-      const limit = fit({ kind: "archive", page: 1 });
+      const limit = perBatch({ kind: "archive", page: 1 });
       const open = source.openPage();
       const first = cursor.after + 1;
       const last = Math.min(open, cursor.after + limit);
@@ -71,7 +71,7 @@ export function nextRerenderBatch(
       };
     }
     case "articles": {
-      const limit = fit({ kind: "article", slug: "x" });
+      const limit = perBatch({ kind: "article", slug: "x" });
       const slugs = source.slugsAfter(cursor.after, limit);
       const last = slugs[slugs.length - 1];
       return {
