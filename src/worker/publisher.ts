@@ -41,13 +41,14 @@ import {
   RERENDER_START,
   type RerenderCursor,
 } from "../core/publishing/rerender.ts";
-import { type Target, targetKey } from "../core/publishing/targets.ts";
+import type { Target } from "../core/publishing/targets.ts";
 import { WritePacer } from "../core/publishing/write-pacer.ts";
 import type { StoredArticle } from "../core/stored-article.ts";
 import { absolute, parsePath } from "../core/urls.ts";
 import type { Env } from "./env.ts";
 import { siteOf } from "./site-config.ts";
 import { SqlCatalog } from "./store/catalog-sql.ts";
+import { deferredDueMs, deferTargets, takeDueTargets } from "./store/deferred-targets.ts";
 import { DocumentWriter, type ServedDoc } from "./store/document-writer.ts";
 import { articleKey } from "./store/keys.ts";
 import { RecordStore } from "./store/records.ts";
@@ -72,11 +73,6 @@ interface CommitOutcome {
 }
 
 const NOTHING: CommitOutcome = { kept: new Map() };
-
-/** A bulk import renders shared documents once it pauses this long… */
-const DEFERRED_QUIET_MS = 1_000;
-/** …and at least this often while it goes on. */
-const DEFERRED_MAX_MS = 5_000;
 
 export type { ServedDoc };
 
@@ -311,7 +307,7 @@ export class Publisher extends DurableObject<Env> {
     const wake = Math.min(
       also,
       this.catalog.nextDueMs() ?? Number.POSITIVE_INFINITY,
-      Number(this.catalog.state("deferred_due") ?? Number.POSITIVE_INFINITY),
+      deferredDueMs(this.catalog) ?? Number.POSITIVE_INFINITY,
       rerendering || this.queue.size > 0 ? Date.now() : Number.POSITIVE_INFINITY,
     );
     if (!Number.isFinite(wake)) return;
@@ -423,7 +419,7 @@ export class Publisher extends DurableObject<Env> {
       this.queue.settle();
     }
     for (const change of batch.changes) change.outcome = { ok: true };
-    if (!batch.deferred.empty) this.deferShared(batch.deferred.list());
+    if (!batch.deferred.empty) deferTargets(this.catalog, batch.deferred.list(), Date.now());
     // A scheduled story, an expiry or deferred documents may have been added: wake for them.
     await this.scheduleAlarm();
     if (batch.dirty.empty) return NOTHING;
@@ -431,53 +427,10 @@ export class Publisher extends DurableObject<Env> {
     return this.rebuild(batch.dirty.list(), batch.wanted);
   }
 
-  /**
-   * Shared documents of bulk changes, kept in SQLite until the deferred rebuild renders
-   * them: when the import pauses for DEFERRED_QUIET_MS, and at least every
-   * DEFERRED_MAX_MS while it goes on. An import then writes each feed about once every
-   * few seconds, not once per batch.
-   */
-  private deferShared(targets: Target[]): void {
-    const now = Date.now();
-    const known = new Map<string, Target>(
-      (JSON.parse(this.catalog.state("deferred_targets") ?? "[]") as Target[]).map((t) => [
-        targetKey(t),
-        t,
-      ]),
-    );
-    for (const t of targets) known.set(targetKey(t), t);
-    const first = Number(this.catalog.state("deferred_since") ?? now);
-    this.catalog.setState("deferred_targets", JSON.stringify([...known.values()]));
-    this.catalog.setState("deferred_since", String(first));
-    this.catalog.setState(
-      "deferred_due",
-      String(Math.min(now + DEFERRED_QUIET_MS, first + DEFERRED_MAX_MS)),
-    );
-  }
-
   /** Renders deferred shared documents that are due, one commit budget per alarm. */
   private async renderDeferred(): Promise<void> {
-    const due = Number(this.catalog.state("deferred_due") ?? Number.POSITIVE_INFINITY);
-    if (due > Date.now()) return;
-    const all = JSON.parse(this.catalog.state("deferred_targets") ?? "[]") as Target[];
-    // A prefix that fits one commit's KV budget (at least one target).
-    let docs = 0;
-    let take = 0;
-    while (
-      take < all.length &&
-      (take === 0 || docs + documentCount(all[take] as Target) <= COMMIT_KV_WRITES)
-    )
-      docs += documentCount(all[take++] as Target);
-    const now = all.slice(0, take);
-    const rest = all.slice(now.length);
-    this.catalog.setState("deferred_targets", rest.length ? JSON.stringify(rest) : undefined);
-    if (rest.length === 0) {
-      this.catalog.setState("deferred_since", undefined);
-      this.catalog.setState("deferred_due", undefined);
-    } else {
-      this.catalog.setState("deferred_due", String(Date.now()));
-    }
-    if (now.length > 0) await this.settled(this.enqueue(newChange(now)));
+    const due = takeDueTargets(this.catalog, Date.now(), COMMIT_KV_WRITES);
+    if (due.length > 0) await this.settled(this.enqueue(newChange(due)));
   }
 
   /** Renders the targets and stores their documents; pings the hubs of changed feeds. */

@@ -7,7 +7,7 @@
  * and their stats, not 10,000 parses (about 1–2 ms each). The Worker stays the
  * authority: whatever is sent is validated again by the admin API.
  */
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Article } from "../../src/core/article.ts";
 import { buildFingerprint } from "../../src/core/documents.ts";
