@@ -3,13 +3,11 @@
  * feed parsers and the JSON Feed schema); the Worker runs in workerd with real local KV
  * and the Publisher Durable Object (@cloudflare/vitest-plugin).
  */
+import "./tools/offline-env.ts";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_ADMIN_TOKEN } from "./tests/support/admin-token.ts";
 import { fakeHub } from "./tests/support/fake-hub.ts";
-
-process.env.WRANGLER_SEND_METRICS ??= "false";
-process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 
 /** The Worker in workerd, with real local KV and the Publisher, and these extra bindings. */
 function workerProject(

@@ -70,7 +70,7 @@ describe("parseContentFile", () => {
   });
 });
 
-describe("npm run content:load", () => {
+describe("npm run content:load", { timeout: 30_000 }, () => {
   it("stops on the first bad file before writing anything", async () => {
     const dir = await mkdtemp(join(tmpdir(), "content-"));
     await cp("content", dir, { recursive: true });
@@ -94,7 +94,8 @@ describe("npm run content:load", () => {
   });
 });
 
-describe("a wrong setting", () => {
+// Spawns Node with wrangler's config reader: seconds on a busy machine.
+describe("a wrong setting", { timeout: 30_000 }, () => {
   it("is one line naming the variable, the value and what is accepted, with no stack trace", async () => {
     const dir = await mkdtemp(join(tmpdir(), "config-"));
     const config = join(dir, "wrangler.toml");

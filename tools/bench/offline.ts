@@ -12,13 +12,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { OFFLINE_ENV } from "../offline-env.ts";
 
 /** Root of everything the benchmark writes: KV/DO state, dry-run bundle, wrangler config. */
 export const BENCH_TMP = mkdtempSync(join(tmpdir(), "rtl-feed-bench-"));
 
-process.env.WRANGLER_SEND_METRICS = "false";
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+// The shared offline settings, with wrangler's config in this run's temporary folder.
 process.env.XDG_CONFIG_HOME = join(BENCH_TMP, "config");
+Object.assign(process.env, OFFLINE_ENV);
 mkdirSync(process.env.XDG_CONFIG_HOME, { recursive: true });
 
 // Removed at exit rather than at the end of main(): wrangler and Miniflare finish some
