@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseContentFile } from "../content/read-content.ts";
-import { readSiteConfig } from "../wrangler-config.ts";
+import { readSiteConfigOrExit } from "../wrangler-config.ts";
 
 /** The seed article as content/ publishes it (shared/seed/article-ar.txt, verbatim). */
 export const SEED_PATH = join(
@@ -84,7 +84,11 @@ let seedCache: Seed | undefined;
 
 function seed(): Seed {
   if (!seedCache) {
-    const parsed = parseContentFile(SEED_PATH, readFileSync(SEED_PATH, "utf8"), readSiteConfig());
+    const parsed = parseContentFile(
+      SEED_PATH,
+      readFileSync(SEED_PATH, "utf8"),
+      readSiteConfigOrExit(),
+    );
     if (!parsed.ok) throw new Error(`${SEED_PATH}: ${JSON.stringify(parsed.errors)}`);
     const { title, body } = parsed.value.article;
     const paragraphs = body
