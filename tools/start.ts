@@ -68,7 +68,9 @@ if (["localhost", "127.0.0.1"].includes(siteUrl.hostname) && siteUrl.origin !== 
 } else if (siteUrl.origin !== served) {
   console.log(`note: SITE_URL is ${configured.url}: links and ids name it, not ${served}`);
 }
-const site = vars.length > 0 ? { ...configured, url: served } : configured;
+// Everything derived from SITE_URL (the media origins, say) follows the served origin too.
+const site =
+  vars.length > 0 ? readSiteConfigOrExit("wrangler.toml", { SITE_URL: served }) : configured;
 
 const persist = ours["--persist-to"] ?? ".wrangler/state";
 const { files, errors } = await scanContent(
