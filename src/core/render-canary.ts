@@ -38,7 +38,7 @@ import { fnv1aHex } from "./fnv.ts";
 import { renderBodyHtml } from "./html.ts";
 import { renderErrorPage } from "./pages/render-pages.ts";
 import { parseSiteConfig, type SiteConfig } from "./site.ts";
-import { SCHEMA_VERSION, type StoredArticle } from "./stored-article.ts";
+import { recordOf, type StoredArticle } from "./stored-article.ts";
 
 /**
  * The document renderers, a parameter so that tests can show that a renderer's changed
@@ -131,16 +131,7 @@ const ENGLISH: Article = {
 const AZERI: Article = { ...ENGLISH, title: "آذربایجان", language: "az-Arab" };
 
 /** A stored record; `updated` differs from `published` once the article is edited. */
-function record(slug: string, article: Article, seq: number, updated?: string): StoredArticle {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    slug,
-    article,
-    created: article.published,
-    updated: updated ?? article.published,
-    seq,
-  };
-}
+const record = recordOf;
 
 const RECORDS = [
   record("arabic", ARABIC, 1, "2020-01-08T10:00:00Z"),

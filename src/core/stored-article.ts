@@ -22,6 +22,19 @@ export interface StoredArticle {
   seq: number;
 }
 
+/**
+ * A record as the writer makes it for a first version: dated by the article itself (see
+ * publishing/changes.ts), `updated` later once it is edited.
+ */
+export function recordOf(
+  slug: string,
+  article: Article,
+  seq: number,
+  updated = article.published,
+): StoredArticle {
+  return { schemaVersion: SCHEMA_VERSION, slug, article, created: article.published, updated, seq };
+}
+
 export type DecodeResult =
   | { ok: true; record: StoredArticle; migrated: boolean }
   | { ok: false; reason: string };

@@ -7,21 +7,10 @@ import { renderAtom } from "../../src/core/feeds/render-atom.ts";
 import { renderJsonFeed } from "../../src/core/feeds/render-json-feed.ts";
 import { renderRss } from "../../src/core/feeds/render-rss.ts";
 import { prepareRecord } from "../../src/core/publishing/prepare.ts";
-import type { StoredArticle } from "../../src/core/stored-article.ts";
-import { article, testSite } from "../support/catalog-fixtures.ts";
+import { type article, storedRecord, testSite } from "../support/catalog-fixtures.ts";
 
 const site = testSite();
-const recordOf = (overrides: Parameters<typeof article>[0]): StoredArticle => {
-  const a = article(overrides);
-  return {
-    schemaVersion: 1,
-    slug: "s",
-    article: a,
-    created: a.published,
-    updated: a.published,
-    seq: 1,
-  };
-};
+const recordOf = (overrides: Parameters<typeof article>[0]) => storedRecord(overrides);
 
 describe("corrections", () => {
   const record = recordOf({

@@ -35,7 +35,7 @@ import { type FeedEntry, toFeedEntry } from "../../src/core/feeds/feed-document.
 import { renderBodyHtml } from "../../src/core/html.ts";
 import { canaryHash } from "../../src/core/render-canary.ts";
 import { parseSiteConfig } from "../../src/core/site.ts";
-import { SCHEMA_VERSION, type StoredArticle } from "../../src/core/stored-article.ts";
+import { recordOf, type StoredArticle } from "../../src/core/stored-article.ts";
 import { absolute, articlePath, FEED_FILES, type FeedFormat } from "../../src/core/urls.ts";
 import { parseContentFile } from "../../tools/content/read-content.ts";
 import { parseAll, validateJsonFeed } from "../../tools/feed-parsers.ts";
@@ -65,16 +65,7 @@ function seedArticle(): { slug: string; article: Article } {
 }
 
 /** A stored record as the Publisher makes it: a new article's `updated` is `published`. */
-function stored(slug: string, article: Article, seq: number, updated?: string): StoredArticle {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    slug,
-    article,
-    created: article.published,
-    updated: updated ?? article.published,
-    seq,
-  };
-}
+const stored = recordOf;
 
 const entryOf = (record: StoredArticle): FeedEntry =>
   toFeedEntry(site, record, renderBodyHtml(site, record.article.body, record.article.format));

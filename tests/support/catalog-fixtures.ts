@@ -6,6 +6,7 @@
 import type { Article } from "../../src/core/article.ts";
 import type { CatalogEntry } from "../../src/core/catalog.ts";
 import { parseSiteConfig } from "../../src/core/site.ts";
+import { recordOf, type StoredArticle } from "../../src/core/stored-article.ts";
 
 export const testSite = (vars: Record<string, string> = {}) =>
   parseSiteConfig({
@@ -28,6 +29,11 @@ export function article(overrides: Partial<Article> = {}): Article {
     categories: [{ slug: "politics", label: "سياسة" }],
     ...overrides,
   };
+}
+
+/** A stored record of `article(overrides)`, first version, as the writer would store it. */
+export function storedRecord(overrides: Partial<Article> = {}, slug = "s", seq = 1): StoredArticle {
+  return recordOf(slug, article(overrides), seq);
 }
 
 /** Mulberry32: a small seeded generator, so a failing case can be replayed. */

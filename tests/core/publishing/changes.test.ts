@@ -7,6 +7,20 @@ import { article } from "../../support/catalog-fixtures.ts";
 const NOW = "2026-12-01T10:00:00.000Z";
 const LATER = "2026-12-01T11:00:00.000Z";
 
+/** The first version of a new article, numbered `seq`, published at NOW. */
+function firstVersion(seq: number) {
+  const out = applyPublish({
+    slug: "s",
+    article: article(),
+    before: undefined,
+    previous: undefined,
+    nextSeq: seq,
+    nowIso: NOW,
+  });
+  if (out.status === "unchanged") throw new Error("a new article is never unchanged");
+  return out;
+}
+
 describe("applyPublish", () => {
   it("a new article gets the next number and is dated by its own publication time", () => {
     const a = article();
@@ -25,15 +39,7 @@ describe("applyPublish", () => {
   });
 
   it("an edit keeps number and creation time and is dated now", () => {
-    const first = applyPublish({
-      slug: "s",
-      article: article(),
-      before: undefined,
-      previous: undefined,
-      nextSeq: 3,
-      nowIso: NOW,
-    });
-    if (first.status === "unchanged") throw new Error("unreachable");
+    const first = firstVersion(3);
     const edit = applyPublish({
       slug: "s",
       article: article({ title: "عنوان جديد" }),
@@ -47,15 +53,7 @@ describe("applyPublish", () => {
   });
 
   it("the same article again, whatever its key order, changes nothing", () => {
-    const first = applyPublish({
-      slug: "s",
-      article: article(),
-      before: undefined,
-      previous: undefined,
-      nextSeq: 1,
-      nowIso: NOW,
-    });
-    if (first.status === "unchanged") throw new Error("unreachable");
+    const first = firstVersion(1);
     const reordered = Object.fromEntries(Object.entries(article()).reverse()) as ReturnType<
       typeof article
     >;
@@ -71,15 +69,7 @@ describe("applyPublish", () => {
   });
 
   it("re-creating a deleted article keeps its number (and archive page) and is created", () => {
-    const first = applyPublish({
-      slug: "s",
-      article: article(),
-      before: undefined,
-      previous: undefined,
-      nextSeq: 5,
-      nowIso: NOW,
-    });
-    if (first.status === "unchanged") throw new Error("unreachable");
+    const first = firstVersion(5);
     const tombstone = applyRemove(first.entry, LATER);
     const again = applyPublish({
       slug: "s",
@@ -98,29 +88,13 @@ describe("applyPublish", () => {
 
 describe("applyRemove", () => {
   it("turns a live entry into a tombstone dated now", () => {
-    const first = applyPublish({
-      slug: "s",
-      article: article(),
-      before: undefined,
-      previous: undefined,
-      nextSeq: 1,
-      nowIso: NOW,
-    });
-    if (first.status === "unchanged") throw new Error("unreachable");
+    const first = firstVersion(1);
     expect(applyRemove(first.entry, LATER)).toEqual({ ...first.entry, deleted: LATER });
   });
 
   it("has nothing to remove when there is no entry or it is already deleted", () => {
     expect(applyRemove(undefined, NOW)).toBeUndefined();
-    const first = applyPublish({
-      slug: "s",
-      article: article(),
-      before: undefined,
-      previous: undefined,
-      nextSeq: 1,
-      nowIso: NOW,
-    });
-    if (first.status === "unchanged") throw new Error("unreachable");
+    const first = firstVersion(1);
     expect(applyRemove(applyRemove(first.entry, NOW), LATER)).toBeUndefined();
   });
 });

@@ -2,21 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { ITEM_MAX_BYTES } from "../../../src/core/publishing/limits.ts";
 import { prepareRecord, publishProblems } from "../../../src/core/publishing/prepare.ts";
-import type { StoredArticle } from "../../../src/core/stored-article.ts";
-import { article, testSite } from "../../support/catalog-fixtures.ts";
+import { type article, storedRecord, testSite } from "../../support/catalog-fixtures.ts";
 
 const site = testSite();
-const recordOf = (overrides: Parameters<typeof article>[0]): StoredArticle => {
-  const a = article(overrides);
-  return {
-    schemaVersion: 1,
-    slug: "s",
-    article: a,
-    created: a.published,
-    updated: a.published,
-    seq: 1,
-  };
-};
+const recordOf = (overrides: Parameters<typeof article>[0]) => storedRecord(overrides);
 const problems = (overrides: Parameters<typeof article>[0]) =>
   publishProblems(site, prepareRecord(site, recordOf(overrides)));
 
