@@ -273,6 +273,9 @@ async function main(): Promise<number> {
   heading("Summary (Markdown)");
   console.log(summaryMarkdown(report));
   console.log(`\nTotal bench time: ${seconds(performance.now() - began)}`);
+  console.log(
+    "Archive scale (1,000 to 100,000 stored: bulk load, publish, cold start, heap): npm run bench:scale",
+  );
   return soak.ok ? 0 : 1;
 }
 

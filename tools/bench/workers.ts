@@ -49,7 +49,7 @@ export function readWranglerToml(config: string): WranglerToml {
 }
 
 /** What Miniflare needs from wrangler.toml: compatibility settings, vars and bindings. */
-function bindingsOf(config: string): Record<string, unknown> {
+export function bindingsOf(config: string): Record<string, unknown> {
   const rawConfig = readWranglerToml(config);
   const sqlite = new Set((rawConfig.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
   return {
