@@ -317,6 +317,9 @@ async function main(): Promise<number> {
     `\nadversarial bodies: worst ${worstBody.toFixed(1)} ms per publish (target < ${ADVERSARIAL_TARGET_MS} ms): ${adversarialOk(adversarial) ? "PASS" : "MISS"}`,
   );
   console.log(`\nTotal bench time: ${seconds(performance.now() - began)}`);
+  console.log(
+    "Archive scale (1,000 to 100,000 stored: bulk load, publish, cold start, heap): npm run bench:scale",
+  );
   return soak.ok && adversarialOk(adversarial) ? 0 : 1;
 }
 

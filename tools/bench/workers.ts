@@ -31,12 +31,39 @@ export interface RunningWorker {
 
 /** The part of wrangler.toml the benchmark reads itself (wrangler's config types do not resolve). */
 export interface WranglerToml {
+  name?: string;
   compatibility_date?: string;
+  compatibility_flags?: string[];
   vars?: Record<string, unknown>;
+  kv_namespaces?: { binding: string; id?: string }[];
+  durable_objects?: { bindings?: { name: string; class_name: string }[] };
+  migrations?: { new_sqlite_classes?: string[] }[];
 }
 
 export function readWranglerToml(config: string): WranglerToml {
   return experimental_readRawConfig({ config }).rawConfig as WranglerToml;
+}
+
+/** What Miniflare needs from wrangler.toml: compatibility settings, vars and bindings. */
+export function bindingsOf(config: string): Record<string, unknown> {
+  const rawConfig = readWranglerToml(config);
+  const sqlite = new Set((rawConfig.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []));
+  return {
+    // The Worker's name keys its Durable Object storage: same name, same state.
+    name: rawConfig.name,
+    compatibilityDate: rawConfig.compatibility_date,
+    compatibilityFlags: rawConfig.compatibility_flags ?? [],
+    bindings: rawConfig.vars ?? {},
+    kvNamespaces: Object.fromEntries(
+      (rawConfig.kv_namespaces ?? []).map((kv) => [kv.binding, kv.id ?? kv.binding]),
+    ),
+    durableObjects: Object.fromEntries(
+      (rawConfig.durable_objects?.bindings ?? []).map((d) => [
+        d.name,
+        { className: d.class_name, useSQLite: sqlite.has(d.class_name) },
+      ]),
+    ),
+  };
 }
 
 export async function startWorker(options: {
