@@ -25,6 +25,7 @@
  * configuration), as before.
  */
 import type { Article } from "./article.ts";
+import { catalogEntryOf } from "./catalog.ts";
 import {
   type RenderedDoc,
   renderArchivePage,
@@ -38,6 +39,12 @@ import { fnv1aHex } from "./fnv.ts";
 import { renderBodyHtml } from "./html.ts";
 import { renderErrorPage } from "./pages/render-pages.ts";
 import { parseSiteConfig, type SiteConfig } from "./site.ts";
+import {
+  renderNewsSitemap,
+  renderRobots,
+  renderSitemapIndex,
+  renderSitemapPage,
+} from "./sitemaps.ts";
 import { recordOf, type StoredArticle } from "./stored-article.ts";
 
 /**
@@ -52,6 +59,10 @@ export interface Renderers {
   article: typeof renderArticleDoc;
   gone: typeof renderGoneDoc;
   errorPage: typeof renderErrorPage;
+  sitemapPage: typeof renderSitemapPage;
+  sitemapIndex: typeof renderSitemapIndex;
+  newsSitemap: typeof renderNewsSitemap;
+  robots: typeof renderRobots;
 }
 
 export const DOCUMENT_RENDERERS: Renderers = {
@@ -61,6 +72,10 @@ export const DOCUMENT_RENDERERS: Renderers = {
   article: renderArticleDoc,
   gone: renderGoneDoc,
   errorPage: renderErrorPage,
+  sitemapPage: renderSitemapPage,
+  sitemapIndex: renderSitemapIndex,
+  newsSitemap: renderNewsSitemap,
+  robots: renderRobots,
 };
 
 /** A site with every optional setting, so each of them reaches the output. */
@@ -147,6 +162,7 @@ export function renderCanary(r: Renderers = DOCUMENT_RENDERERS): string {
     toFeedEntry(site, rec, renderBodyHtml(site, rec.article.body, rec.article.format)),
   );
   const [arabic, , english] = entries as [FeedEntry, FeedEntry, FeedEntry];
+  const catalogEntries = RECORDS.map((rec) => catalogEntryOf(rec));
   const tombstones = [{ id: "https://canary.example/articles/gone", when: "2020-01-09T10:00:00Z" }];
   const docs: RenderedDoc[] = [
     ...r.scopeFeeds(site, { kind: "site" }, undefined, entries, tombstones, {
@@ -160,6 +176,11 @@ export function renderCanary(r: Renderers = DOCUMENT_RENDERERS): string {
     r.article(site, RECORDS[0] as StoredArticle, arabic),
     r.article(site, RECORDS[2] as StoredArticle, english),
     r.gone(site, "gone", "2020-01-09T10:00:00Z"),
+    r.sitemapPage(site, 1, catalogEntries),
+    r.sitemapIndex(site, [1, 3]),
+    // A fixed "now" a day after the newest article: some in the two-day window, some not.
+    r.newsSitemap(site, catalogEntries, Date.parse("2020-01-08T12:00:00Z")),
+    r.robots(site),
   ];
   const pages = [r.errorPage(site, 404)];
   const served = docs.map(

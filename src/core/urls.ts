@@ -37,7 +37,20 @@ export type PublicDoc =
   | { kind: "home" }
   | { kind: "feed"; scope: FeedScope; format: FeedFormat }
   | { kind: "archive"; page: number; format: FeedFormat }
-  | { kind: "article"; slug: string };
+  | { kind: "article"; slug: string }
+  | { kind: "robots" }
+  | { kind: "sitemap-index" }
+  | { kind: "sitemap"; page: number }
+  | { kind: "news-sitemap" };
+
+export const ROBOTS_PATH = "/robots.txt";
+export const SITEMAP_INDEX_PATH = "/sitemap.xml";
+export const NEWS_SITEMAP_PATH = "/news-sitemap.xml";
+
+/** Child sitemap `page` of the index (1 = the oldest articles). */
+export function sitemapPath(page: number): string {
+  return `/sitemaps/${page}.xml`;
+}
 
 /** Slugs of articles, categories and authors (the article schema enforces the same). */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -84,8 +97,22 @@ export function pathOf(doc: PublicDoc): string {
       return archivePath(doc.page, doc.format);
     case "article":
       return articlePath(doc.slug);
+    case "robots":
+      return ROBOTS_PATH;
+    case "sitemap-index":
+      return SITEMAP_INDEX_PATH;
+    case "sitemap":
+      return sitemapPath(doc.page);
+    case "news-sitemap":
+      return NEWS_SITEMAP_PATH;
   }
 }
+
+const FIXED_DOCS = new Map<string, PublicDoc>([
+  [ROBOTS_PATH, { kind: "robots" }],
+  [SITEMAP_INDEX_PATH, { kind: "sitemap-index" }],
+  [NEWS_SITEMAP_PATH, { kind: "news-sitemap" }],
+]);
 
 const FORMAT_OF_FILE = new Map<string, FeedFormat>(
   FEED_FORMATS.map((format) => [FEED_FILES[format], format]),
@@ -103,6 +130,14 @@ function parseSegments(parts: string[]): PublicDoc | undefined {
   // parts[0] is the empty string before the leading slash.
   if (parts[0] !== "") return undefined;
   if (parts.length === 2 && parts[1] === "") return { kind: "home" };
+  const fixed = FIXED_DOCS.get(parts.join("/"));
+  if (fixed) return fixed;
+  if (parts.length === 3 && parts[1] === "sitemaps") {
+    const page = Number((parts[2] as string).replace(/\.xml$/, ""));
+    return Number.isInteger(page) && page >= 1 && page <= MAX_ARCHIVE_PAGE
+      ? { kind: "sitemap", page }
+      : undefined;
+  }
   const format = FORMAT_OF_FILE.get(parts[parts.length - 1] as string);
   const [, first, second] = parts;
   if (parts.length === 2) return format ? { kind: "feed", scope: SITE, format } : undefined;

@@ -43,6 +43,7 @@ import {
 } from "../core/publishing/rerender.ts";
 import type { Target } from "../core/publishing/targets.ts";
 import { WritePacer } from "../core/publishing/write-pacer.ts";
+import { sitemapPageOf } from "../core/sitemaps.ts";
 import type { StoredArticle } from "../core/stored-article.ts";
 import { absolute, parsePath } from "../core/urls.ts";
 import type { Env } from "./env.ts";
@@ -328,6 +329,7 @@ export class Publisher extends DurableObject<Env> {
         scopesAfter: (after, limit) => this.catalog.scopesAfter(after, limit),
         slugsAfter: (after, limit) => this.catalog.slugsAfter(after, limit),
         openPage: () => openPage({ pageSize, maxSeq }),
+        sitemapPages: () => sitemapPageOf(maxSeq),
       },
       COMMIT_KV_WRITES,
     );

@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Article } from "../../src/core/article.ts";
+import { catalogEntryOf } from "../../src/core/catalog.ts";
 import {
   type RenderedDoc,
   renderArchivePage,
@@ -35,6 +36,12 @@ import { type FeedEntry, toFeedEntry } from "../../src/core/feeds/feed-document.
 import { renderBodyHtml } from "../../src/core/html.ts";
 import { canaryHash } from "../../src/core/render-canary.ts";
 import { parseSiteConfig } from "../../src/core/site.ts";
+import {
+  renderNewsSitemap,
+  renderRobots,
+  renderSitemapIndex,
+  renderSitemapPage,
+} from "../../src/core/sitemaps.ts";
 import { recordOf, type StoredArticle } from "../../src/core/stored-article.ts";
 import { absolute, articlePath, FEED_FILES, type FeedFormat } from "../../src/core/urls.ts";
 import { parseContentFile } from "../../tools/content/read-content.ts";
@@ -138,6 +145,15 @@ const withImage: Article = {
 const editedBriefRecord = stored("brief", brief, 2, "2020-01-07T16:00:00Z");
 const DELETED_AT = "2020-01-08T10:00:00Z";
 
+const sitemapEntries = [
+  stored("with-image", withImage, 4),
+  editedBriefRecord,
+  seedRecord,
+  stored("english", english, 3),
+]
+  .map((r) => catalogEntryOf(r))
+  .sort((a, b) => Date.parse(b.published) - Date.parse(a.published));
+
 const layout = (maxSeq: number): ArchiveLayout => ({ pageSize: site.archivePageSize, maxSeq });
 const SITE = { kind: "site" } as const;
 
@@ -218,6 +234,16 @@ const CASES: Case[] = [
   { name: "home", docs: [renderHomeDoc(site, mixed)] },
   { name: "article", docs: [renderArticleDoc(site, seedRecord, seedEntry)] },
   { name: "gone", docs: [renderGoneDoc(site, "brief", DELETED_AT)] },
+  {
+    // Newest first, as the catalogue gives them; "now" puts two of them in the news window.
+    name: "sitemaps",
+    docs: [
+      renderSitemapPage(site, 1, sitemapEntries),
+      renderSitemapIndex(site, [1]),
+      renderNewsSitemap(site, sitemapEntries, Date.parse("2020-01-08T12:00:00Z")),
+      renderRobots(site),
+    ],
+  },
 ];
 
 /** The reference file of a document: feeds by their file name, pages by the case. */
@@ -291,7 +317,7 @@ describe("golden reference files (tests/golden/)", () => {
     );
   });
 
-  it("covers every format of every feed case, and the pages", () => {
+  it("covers every format of every feed case, the pages and the search documents", () => {
     for (const c of CASES.filter((c) => c.items !== undefined)) {
       expect(c.docs.map((d) => d.path.split("/").pop()).sort(), c.name).toEqual(
         Object.values(FEED_FILES).sort(),
@@ -301,6 +327,7 @@ describe("golden reference files (tests/golden/)", () => {
       "home",
       "article",
       "gone",
+      "sitemaps",
     ]);
   });
 });

@@ -38,6 +38,19 @@ const ALTERED: Record<keyof Renderers, Renderers> = {
     ...DOCUMENT_RENDERERS,
     errorPage: (...a) => `${DOCUMENT_RENDERERS.errorPage(...a)} `,
   },
+  sitemapPage: {
+    ...DOCUMENT_RENDERERS,
+    sitemapPage: (...a) => changed(DOCUMENT_RENDERERS.sitemapPage(...a)),
+  },
+  sitemapIndex: {
+    ...DOCUMENT_RENDERERS,
+    sitemapIndex: (...a) => changed(DOCUMENT_RENDERERS.sitemapIndex(...a)),
+  },
+  newsSitemap: {
+    ...DOCUMENT_RENDERERS,
+    newsSitemap: (...a) => changed(DOCUMENT_RENDERERS.newsSitemap(...a)),
+  },
+  robots: { ...DOCUMENT_RENDERERS, robots: (...a) => changed(DOCUMENT_RENDERERS.robots(...a)) },
 };
 
 describe("the render canary", () => {

@@ -15,6 +15,12 @@ const publicDoc: fc.Arbitrary<PublicDoc> = fc.oneof(
     .tuple(fc.integer({ min: 1, max: 1_000_000 }), format)
     .map(([page, f]) => ({ kind: "archive", page, format: f }) as const),
   slug.map((s) => ({ kind: "article", slug: s }) as const),
+  fc.constantFrom(
+    { kind: "robots" } as const,
+    { kind: "sitemap-index" } as const,
+    { kind: "news-sitemap" } as const,
+  ),
+  fc.integer({ min: 1, max: 1_000_000 }).map((page) => ({ kind: "sitemap", page }) as const),
 );
 
 describe("path grammar", () => {
@@ -37,6 +43,10 @@ describe("path grammar", () => {
     );
     expect(pathOf({ kind: "archive", page: 3, format: "rss" })).toBe("/archive/3/feed.xml");
     expect(pathOf({ kind: "article", slug: "x-1" })).toBe("/articles/x-1");
+    expect(pathOf({ kind: "robots" })).toBe("/robots.txt");
+    expect(pathOf({ kind: "sitemap-index" })).toBe("/sitemap.xml");
+    expect(pathOf({ kind: "news-sitemap" })).toBe("/news-sitemap.xml");
+    expect(pathOf({ kind: "sitemap", page: 4 })).toBe("/sitemaps/4.xml");
   });
 
   it.each([
@@ -63,6 +73,14 @@ describe("path grammar", () => {
     "/archive/1e3/feed.xml",
     "/archive/9999999999/feed.xml",
     "/archive/feed.xml",
+    "/sitemaps/0.xml",
+    "/sitemaps/01.xml",
+    "/sitemaps/1",
+    "/sitemaps/1.xml.gz",
+    "/sitemaps/x.xml",
+    "/sitemaps/1/feed.xml",
+    "/sitemap.xml/",
+    "/ROBOTS.TXT",
     `/articles/${"a".repeat(SLUG_MAX + 1)}`,
     `/categories/${"a".repeat(600)}/feed.xml`,
     `/${"x/".repeat(400)}feed.xml`,

@@ -34,6 +34,8 @@ export interface CatalogView {
   newest(scope: FeedScope, limit: number): CatalogEntry[];
   /** Live entries numbered into archive page `page`, newest first. */
   archivePage(page: number, pageSize: number): CatalogEntry[];
+  /** The pages of `pageSize` sequence numbers that hold at least one live entry, ascending. */
+  pagesWithLive(pageSize: number): number[];
   /** Deleted entries of a scope deleted at or after `sinceMs`, most recently deleted first. */
   tombstones(scope: FeedScope, sinceMs: number): CatalogEntry[];
   /** A scope's display name: from its newest member; undefined if it has none. */
@@ -89,6 +91,13 @@ export class MemoryCatalog implements CatalogView {
     return [...this.entries.values()]
       .filter((e) => statusOf(e) === "live" && e.seq > low && e.seq <= low + pageSize)
       .sort(byNewest);
+  }
+
+  pagesWithLive(pageSize: number): number[] {
+    const pages = new Set<number>();
+    for (const e of this.entries.values())
+      if (statusOf(e) === "live" && e.seq > 0) pages.add(Math.ceil(e.seq / pageSize));
+    return [...pages].sort((a, b) => a - b);
   }
 
   tombstones(scope: FeedScope, sinceMs: number): CatalogEntry[] {

@@ -17,6 +17,15 @@ import {
 import { type ArchiveLayout, openPage, pageOfSeq } from "../feeds/archive.ts";
 import type { FeedEntry } from "../feeds/feed-document.ts";
 import type { SiteConfig } from "../site.ts";
+import {
+  NEWS_SITEMAP_MAX,
+  renderNewsSitemap,
+  renderRobots,
+  renderSitemapIndex,
+  renderSitemapPage,
+  SITEMAP_PAGE_SIZE,
+  sitemapPageOf,
+} from "../sitemaps.ts";
 import type { StoredArticle } from "../stored-article.ts";
 import { absolute, articlePath, type PublicDoc, SITE } from "../urls.ts";
 import type { CatalogView } from "./catalog-view.ts";
@@ -71,6 +80,8 @@ const entriesOf = (live: CatalogEntry[], prepared: ReadonlyMap<string, Prepared>
 type ScopeTarget = Extract<Target, { kind: "scope" }>;
 type ArchiveTarget = Extract<Target, { kind: "archive" }>;
 type ArticleTarget = Extract<Target, { kind: "article" }>;
+type SearchTarget = Extract<Target, { kind: "search" }>;
+type SitemapTarget = Extract<Target, { kind: "sitemap" }>;
 
 /** A scope's three feeds; the site's also gives the home page. */
 const scopeFeeds: DocumentKind<ScopeTarget> = {
@@ -168,10 +179,52 @@ const articlePages: DocumentKind<ArticleTarget> = {
   },
 };
 
+/**
+ * For search engines: the sitemap index, the Google News sitemap (the newest live
+ * articles of the last two days) and robots.txt. Every public change can change the
+ * first two; robots.txt only changes with the configuration, but is tiny.
+ */
+const searchDocs: DocumentKind<SearchTarget> = {
+  dirtiedBy: () => [{ kind: "search" }],
+  targetOf: (doc) =>
+    doc.kind === "robots" || doc.kind === "sitemap-index" || doc.kind === "news-sitemap"
+      ? { kind: "search" }
+      : undefined,
+  exists: () => true,
+  documentCount: () => 3,
+  plan(target, catalog, { site, nowMs }) {
+    const pages = catalog.pagesWithLive(SITEMAP_PAGE_SIZE);
+    const recent = catalog.newest(SITE, NEWS_SITEMAP_MAX);
+    return {
+      target,
+      slugs: [],
+      render: () => [
+        renderSitemapIndex(site, pages),
+        renderNewsSitemap(site, recent, nowMs),
+        renderRobots(site),
+      ],
+    };
+  },
+};
+
+/** A child sitemap: the live articles numbered into it (fixed boundaries, like archive pages). */
+const sitemapPages: DocumentKind<SitemapTarget> = {
+  dirtiedBy: (entry) => [{ kind: "sitemap", page: sitemapPageOf(entry.seq) }],
+  targetOf: (doc) => (doc.kind === "sitemap" ? { kind: "sitemap", page: doc.page } : undefined),
+  exists: ({ page }, catalog) => page <= sitemapPageOf(catalog.maxSeq()),
+  documentCount: () => 1,
+  plan(target, catalog, { site }) {
+    const live = catalog.archivePage(target.page, SITEMAP_PAGE_SIZE);
+    return { target, slugs: [], render: () => [renderSitemapPage(site, target.page, live)] };
+  },
+};
+
 const KINDS = {
   scope: scopeFeeds,
   archive: archivePages,
   article: articlePages,
+  search: searchDocs,
+  sitemap: sitemapPages,
 } satisfies { [K in Target["kind"]]: DocumentKind<Extract<Target, { kind: K }>> };
 
 const ALL_KINDS: DocumentKind<Target>[] = Object.values(KINDS) as DocumentKind<Target>[];

@@ -1,7 +1,7 @@
 /**
  * Re-rendering everything after a configuration or renderer change, in bounded batches:
- * every target (the site, each category and author, each archive page, each article
- * page) exactly once, in an order a cursor can resume from. The writer runs one batch
+ * every target (the site and its search documents, each category and author, each
+ * archive page, each child sitemap, each article page) exactly once, in an order a cursor can resume from. The writer runs one batch
  * per alarm, so no invocation exceeds its KV budget whatever the archive holds, and an
  * interrupted re-render continues where it stopped. Reads keep healing stale documents
  * on demand meanwhile.
@@ -14,6 +14,7 @@ export type RerenderCursor =
   | { phase: "site" }
   | { phase: "scopes"; after?: { kind: "category" | "author"; slug: string } }
   | { phase: "archive"; after: number }
+  | { phase: "sitemaps"; after: number }
   | { phase: "articles"; after: string };
 
 export const RERENDER_START: RerenderCursor = { phase: "site" };
@@ -26,6 +27,8 @@ export interface RerenderSource {
     limit: number,
   ): Extract<FeedScope, { kind: "category" | "author" }>[];
   openPage(): number;
+  /** How many child sitemaps there are (the last may be partly filled). */
+  sitemapPages(): number;
   /** Slugs of every article (live or deleted) after `after`, in slug order. */
   slugsAfter(after: string, limit: number): string[];
 }
@@ -45,7 +48,10 @@ export function nextRerenderBatch(
   const perBatch = (t: Target) => Math.max(1, Math.floor(budget / documentCount(t)));
   switch (cursor.phase) {
     case "site":
-      return { targets: [{ kind: "scope", scope: { kind: "site" } }], next: { phase: "scopes" } };
+      return {
+        targets: [{ kind: "scope", scope: { kind: "site" } }, { kind: "search" }],
+        next: { phase: "scopes" },
+      };
     case "scopes": {
       const limit = perBatch({ kind: "scope", scope: { kind: "category", slug: "x" } });
       const scopes = source.scopesAfter(cursor.after, limit);
@@ -67,7 +73,19 @@ export function nextRerenderBatch(
       for (let page = first; page <= last; page++) targets.push({ kind: "archive", page });
       return {
         targets,
-        next: last < open ? { phase: "archive", after: last } : { phase: "articles", after: "" },
+        next: last < open ? { phase: "archive", after: last } : { phase: "sitemaps", after: 0 },
+      };
+    }
+    case "sitemaps": {
+      const limit = perBatch({ kind: "sitemap", page: 1 });
+      const count = source.sitemapPages();
+      const last = Math.min(count, cursor.after + limit);
+      const targets: Target[] = [];
+      for (let page = cursor.after + 1; page <= last; page++)
+        targets.push({ kind: "sitemap", page });
+      return {
+        targets,
+        next: last < count ? { phase: "sitemaps", after: last } : { phase: "articles", after: "" },
       };
     }
     case "articles": {

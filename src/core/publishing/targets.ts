@@ -1,14 +1,19 @@
 /**
  * A render target: one unit the writer renders, giving one or more documents (a scope's
  * three feeds and, for the site, the home page; an archive page in three formats; an
- * article page). What a change makes dirty is a set of targets.
+ * article page; the search engines' sitemaps and robots.txt). What a change makes dirty
+ * is a set of targets.
  */
 import type { FeedScope } from "../urls.ts";
 
 export type Target =
   | { kind: "scope"; scope: FeedScope }
   | { kind: "archive"; page: number }
-  | { kind: "article"; slug: string };
+  | { kind: "article"; slug: string }
+  /** The sitemap index, the Google News sitemap and robots.txt. */
+  | { kind: "search" }
+  /** Child sitemap `page` (SITEMAP_PAGE_SIZE articles by sequence number). */
+  | { kind: "sitemap"; page: number };
 
 export function targetKey(target: Target): string {
   switch (target.kind) {
@@ -20,6 +25,10 @@ export function targetKey(target: Target): string {
       return `archive:${target.page}`;
     case "article":
       return `article:${target.slug}`;
+    case "search":
+      return "search";
+    case "sitemap":
+      return `sitemap:${target.page}`;
   }
 }
 

@@ -7,7 +7,15 @@ import { Hono } from "hono/tiny";
 import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
 import { FEED_STYLESHEET as STYLESHEET_PATH } from "../../core/documents.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
-import { absolute, type PublicDoc, parsePath, pathOf } from "../../core/urls.ts";
+import {
+  absolute,
+  NEWS_SITEMAP_PATH,
+  type PublicDoc,
+  parsePath,
+  pathOf,
+  ROBOTS_PATH,
+  SITEMAP_INDEX_PATH,
+} from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { isNotModified, notModifiedResponse } from "../http/conditional.ts";
 import type { ServedDoc } from "../publisher.ts";
@@ -60,7 +68,15 @@ async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | un
  * document is simply not there: a 404 that costs one KV read and never reaches the
  * writer, whatever path an anonymous client makes up.
  */
-const ALWAYS_EXIST = new Set(["/", "/feed.xml", "/atom.xml", "/feed.json"]);
+const ALWAYS_EXIST = new Set([
+  "/",
+  "/feed.xml",
+  "/atom.xml",
+  "/feed.json",
+  ROBOTS_PATH,
+  SITEMAP_INDEX_PATH,
+  NEWS_SITEMAP_PATH,
+]);
 
 /**
  * A stale document (built under another configuration or renderer) is still served while

@@ -344,6 +344,27 @@ export class SqlCatalog implements CatalogView {
     );
   }
 
+  /**
+   * One probe per page on the unique seq index (a page count of maxSeq / pageSize, about
+   * 100 at 100,000 articles for sitemaps), never a scan of the live rows.
+   */
+  pagesWithLive(pageSize: number): number[] {
+    const pages: number[] = [];
+    const last = Math.ceil(this.maxSeq() / pageSize);
+    for (let page = 1; page <= last; page++) {
+      const low = (page - 1) * pageSize;
+      const hit = this.sql
+        .exec(
+          "SELECT 1 FROM articles WHERE seq > ? AND seq <= ? AND status = 'live' LIMIT 1",
+          low,
+          low + pageSize,
+        )
+        .toArray();
+      if (hit.length > 0) pages.push(page);
+    }
+    return pages;
+  }
+
   tombstones(scope: FeedScope, sinceMs: number): CatalogEntry[] {
     if (scope.kind === "site") {
       return this.entries(

@@ -40,7 +40,7 @@ function world(records: StoredArticle[]) {
 }
 
 describe("targetsDirtiedBy", () => {
-  it("a change dirties the site, each of its scopes, its archive page and its page", () => {
+  it("a change dirties the site, each of its scopes, its archive page, its page and the sitemaps", () => {
     const entry = catalogEntryOf(
       record("s", 7, {
         categories: [{ slug: "politics", label: "سياسة" }],
@@ -58,6 +58,8 @@ describe("targetsDirtiedBy", () => {
         "scope:author:a2",
         "archive:1",
         "article:s",
+        "search",
+        "sitemap:1",
       ].sort(),
     );
   });
@@ -85,6 +87,10 @@ describe("targetOfDoc", () => {
     ["/authors/a1/feed.xml", "scope:author:a1"],
     ["/archive/3/feed.json", "archive:3"],
     ["/articles/x", "article:x"],
+    ["/sitemap.xml", "search"],
+    ["/news-sitemap.xml", "search"],
+    ["/robots.txt", "search"],
+    ["/sitemaps/2.xml", "sitemap:2"],
   ])("%s is rendered by %s", (path, key) => {
     const doc = parsePath(path);
     const target = doc && targetOfDoc(doc);

@@ -14,6 +14,7 @@ function source(
   authors: number,
   pages: number,
   articles: number,
+  sitemaps = 0,
 ): RerenderSource {
   const scopes = [
     ...Array.from({ length: authors }, (_, i) => ({
@@ -34,6 +35,7 @@ function source(
         )
         .slice(0, limit),
     openPage: () => pages,
+    sitemapPages: () => sitemaps,
     slugsAfter: (after, limit) => slugs.filter((s) => s > after).slice(0, limit),
   };
 }
@@ -54,11 +56,12 @@ function walk(src: RerenderSource, budget: number, stopAfter = Infinity) {
 }
 
 describe("nextRerenderBatch", () => {
-  it("visits the site, every scope, every archive page and every article page once", () => {
-    const { seen, batches } = walk(source(7, 5, 9, 95), 20);
-    expect(seen).toHaveLength(1 + 12 + 9 + 95);
+  it("visits the site, its search documents, every scope, archive page, sitemap and article page once", () => {
+    const { seen, batches } = walk(source(7, 5, 9, 95, 3), 20);
+    expect(seen).toHaveLength(2 + 12 + 9 + 3 + 95);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen[0]).toBe("scope:site");
+    expect(seen.slice(0, 2)).toEqual(["scope:site", "search"]);
+    expect(seen).toContain("sitemap:3");
     expect(seen).toContain("scope:category:c-006");
     expect(seen).toContain("archive:9");
     expect(seen).toContain("article:s-00094");
@@ -66,7 +69,7 @@ describe("nextRerenderBatch", () => {
   });
 
   it("resumes from a saved cursor without repeating or skipping (an interrupted re-render)", () => {
-    const src = source(30, 30, 40, 500);
+    const src = source(30, 30, 40, 500, 30);
     const whole = walk(src, 50).seen;
     const firstPart = walk(src, 50, 7);
     const rest: string[] = [];
@@ -80,6 +83,6 @@ describe("nextRerenderBatch", () => {
   });
 
   it("an empty catalogue still renders the site's documents", () => {
-    expect(walk(source(0, 0, 1, 0), 800).seen).toEqual(["scope:site", "archive:1"]);
+    expect(walk(source(0, 0, 1, 0), 800).seen).toEqual(["scope:site", "search", "archive:1"]);
   });
 });
