@@ -1,7 +1,14 @@
 /** The path grammar: every public document has one path, and only those paths parse. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FEED_FORMATS, type PublicDoc, parsePath, pathOf, SLUG_MAX } from "../../src/core/urls.ts";
+import {
+  FEED_FORMATS,
+  type PublicDoc,
+  parsePath,
+  pathOf,
+  SLUG_MAX,
+  viewOf,
+} from "../../src/core/urls.ts";
 
 const slug = fc.stringMatching(/^[a-z0-9]{1,20}(?:-[a-z0-9]{1,20}){0,3}$/);
 const format = fc.constantFrom(...FEED_FORMATS);
@@ -15,6 +22,11 @@ const publicDoc: fc.Arbitrary<PublicDoc> = fc.oneof(
     .tuple(fc.integer({ min: 1, max: 1_000_000 }), format)
     .map(([page, f]) => ({ kind: "archive", page, format: f }) as const),
   slug.map((s) => ({ kind: "article", slug: s }) as const),
+  fc.constant({ kind: "view", scope: { kind: "site" } } as const),
+  fc
+    .tuple(fc.constantFrom("category" as const, "author" as const), slug)
+    .map(([kind, s]) => ({ kind: "view", scope: { kind, slug: s } }) as const),
+  fc.integer({ min: 1, max: 1_000_000 }).map((page) => ({ kind: "archive-view", page }) as const),
 );
 
 describe("path grammar", () => {
@@ -37,6 +49,27 @@ describe("path grammar", () => {
     );
     expect(pathOf({ kind: "archive", page: 3, format: "rss" })).toBe("/archive/3/feed.xml");
     expect(pathOf({ kind: "article", slug: "x-1" })).toBe("/articles/x-1");
+    expect(pathOf({ kind: "view", scope: { kind: "site" } })).toBe("/feed.html");
+    expect(pathOf({ kind: "view", scope: { kind: "category", slug: "politics" } })).toBe(
+      "/categories/politics/feed.html",
+    );
+    expect(pathOf({ kind: "archive-view", page: 3 })).toBe("/archive/3/feed.html");
+  });
+
+  it("names the browser view of every feed, and of nothing else", () => {
+    for (const f of FEED_FORMATS) {
+      expect(viewOf({ kind: "feed", scope: { kind: "author", slug: "a" }, format: f })).toEqual({
+        kind: "view",
+        scope: { kind: "author", slug: "a" },
+      });
+      expect(viewOf({ kind: "archive", page: 2, format: f })).toEqual({
+        kind: "archive-view",
+        page: 2,
+      });
+    }
+    expect(viewOf({ kind: "home" })).toBeUndefined();
+    expect(viewOf({ kind: "article", slug: "x" })).toBeUndefined();
+    expect(viewOf({ kind: "view", scope: { kind: "site" } })).toBeUndefined();
   });
 
   it.each([
@@ -63,6 +96,11 @@ describe("path grammar", () => {
     "/archive/1e3/feed.xml",
     "/archive/9999999999/feed.xml",
     "/archive/feed.xml",
+    "/archive/01/feed.html",
+    "/articles/feed.html",
+    "/articles/x/feed.html",
+    "/feed.htm",
+    "/categories/feed.html",
     `/articles/${"a".repeat(SLUG_MAX + 1)}`,
     `/categories/${"a".repeat(600)}/feed.xml`,
     `/${"x/".repeat(400)}feed.xml`,
