@@ -143,19 +143,19 @@ async function loadFeedOrView(
   c: Context<AppEnv>,
   target: PublicDoc,
   path: string,
-): Promise<{ doc: ServedDoc | undefined; view: boolean }> {
+): Promise<ServedDoc | undefined> {
   const view = viewOf(target);
   if (view && wantsBrowserView(c.req.raw.headers)) {
     const doc = await loadDoc(c, pathOf(view));
-    if (doc) return { doc, view: true };
+    if (doc) return doc;
   }
-  return { doc: await loadDoc(c, path), view: false };
+  return loadDoc(c, path);
 }
 
 async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
   const path = pathOf(target);
   const isFeed = formatOf(target) !== undefined;
-  const { doc } = await loadFeedOrView(c, target, path);
+  const doc = await loadFeedOrView(c, target, path);
   if (!doc) return notFound(c);
   const { meta } = doc;
   const { site } = siteOf(c.env);
