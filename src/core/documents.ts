@@ -1,24 +1,33 @@
 /**
  * Every document the publisher serves, rendered from plain data: the three formats of a
- * scope's feed, the home page, article pages and the page of a deleted article. The
+ * scope's feed and its browser view, archive pages (the same), the home page, article
+ * pages and the page of a deleted article. The
  * single writer calls these when something changes; readers only fetch the result.
  */
 import type { ArchiveLayout } from "./feeds/archive.ts";
 import { buildArchivePage, buildScopeFeed, newest, RENDERERS } from "./feeds/build-feed.ts";
 import type { FeedDocument, FeedEntry, Tombstone } from "./feeds/feed-document.ts";
 import { fnv1aHex } from "./fnv.ts";
-import { renderArticlePage, renderErrorPage, renderHomePage } from "./pages/render-pages.ts";
+import {
+  renderArticlePage,
+  renderErrorPage,
+  renderFeedView,
+  renderHomePage,
+} from "./pages/render-pages.ts";
 import { RENDER_CANARY_HASH } from "./render-canary-hash.ts";
 import type { SiteConfig } from "./site.ts";
 import type { StoredArticle } from "./stored-article.ts";
 import {
+  absolute,
   archivePath,
+  archiveViewPath,
   articlePath,
   FEED_FORMATS,
   FEED_MEDIA_TYPES,
   type FeedFormat,
   type FeedScope,
   feedPath,
+  viewPath,
 } from "./urls.ts";
 
 export const HTML_TYPE = "text/html; charset=utf-8";
@@ -32,9 +41,6 @@ export interface RenderedDoc {
   /** The newest change the document shows (RFC 3339). */
   updated: string;
 }
-
-/** Browsers render RSS and Atom through this stylesheet (a static asset). */
-export const FEED_STYLESHEET = "/feed.xsl";
 
 function renderFormats(doc: FeedDocument, path: (format: FeedFormat) => string): RenderedDoc[] {
   return FEED_FORMATS.map((format) => ({
@@ -62,9 +68,38 @@ export function renderScopeFeeds(
     entries,
     tombstones,
     ...(archive ? { archive } : {}),
-    stylesheet: FEED_STYLESHEET,
   });
   return renderFormats(doc, (format) => feedPath(scope, format));
+}
+
+/** The HTML page a browser gets at a feed's URLs: the feed's title, items and URLs. */
+function renderView(site: SiteConfig, doc: FeedDocument, path: string): RenderedDoc {
+  return {
+    path,
+    body: renderFeedView(site, {
+      title: doc.title,
+      description: doc.description,
+      urls: doc.self,
+      entries: doc.entries,
+      canonical: absolute(site, path),
+    }),
+    contentType: HTML_TYPE,
+    language: doc.language,
+    status: 200,
+    updated: doc.updated,
+  };
+}
+
+/** The browser view of a scope's feeds (`<scope folder>/feed.html`), from the same entries. */
+export function renderScopeView(
+  site: SiteConfig,
+  scope: FeedScope,
+  label: string | undefined,
+  entries: FeedEntry[],
+  tombstones: Tombstone[],
+): RenderedDoc {
+  const doc = buildScopeFeed({ site, scope, ...(label ? { label } : {}), entries, tombstones });
+  return renderView(site, doc, viewPath(scope));
 }
 
 export function renderArchivePage(
@@ -73,8 +108,18 @@ export function renderArchivePage(
   layout: ArchiveLayout,
   entries: FeedEntry[],
 ): RenderedDoc[] {
-  const doc = buildArchivePage({ site, page, layout, entries, stylesheet: FEED_STYLESHEET });
+  const doc = buildArchivePage({ site, page, layout, entries });
   return renderFormats(doc, (format) => archivePath(page, format));
+}
+
+/** The browser view of an archive page (`/archive/<n>/feed.html`). */
+export function renderArchiveView(
+  site: SiteConfig,
+  page: number,
+  layout: ArchiveLayout,
+  entries: FeedEntry[],
+): RenderedDoc {
+  return renderView(site, buildArchivePage({ site, page, layout, entries }), archiveViewPath(page));
 }
 
 export function renderHomeDoc(site: SiteConfig, entries: FeedEntry[]): RenderedDoc {

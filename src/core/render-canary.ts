@@ -3,7 +3,8 @@
  * Markdown body (heading, emphasis, a relative link, a quotation, a list, an image) and
  * an HTML body through the sanitiser; Arabic, English and az-Arab articles; a headline
  * that needs a direction mark; a lead image; a tombstone; a complete archive page; a
- * category feed; the home page (with and without articles); Arabic and English article
+ * category feed; the browser views of the site feed, the category and the archive page;
+ * the home page (with and without articles); Arabic and English article
  * pages; the 404 and 410 pages — under a site with every optional setting.
  *
  * Its hash, RENDER_CANARY_HASH (render-canary-hash.ts, generated), goes into the build
@@ -29,10 +30,12 @@ import { catalogEntryOf } from "./catalog.ts";
 import {
   type RenderedDoc,
   renderArchivePage,
+  renderArchiveView,
   renderArticleDoc,
   renderGoneDoc,
   renderHomeDoc,
   renderScopeFeeds,
+  renderScopeView,
 } from "./documents.ts";
 import { type FeedEntry, toFeedEntry } from "./feeds/feed-document.ts";
 import { fnv1aHex } from "./fnv.ts";
@@ -55,6 +58,8 @@ import { recordOf, type StoredArticle } from "./stored-article.ts";
 export interface Renderers {
   scopeFeeds: typeof renderScopeFeeds;
   archivePage: typeof renderArchivePage;
+  scopeView: typeof renderScopeView;
+  archiveView: typeof renderArchiveView;
   home: typeof renderHomeDoc;
   article: typeof renderArticleDoc;
   gone: typeof renderGoneDoc;
@@ -68,6 +73,8 @@ export interface Renderers {
 export const DOCUMENT_RENDERERS: Renderers = {
   scopeFeeds: renderScopeFeeds,
   archivePage: renderArchivePage,
+  scopeView: renderScopeView,
+  archiveView: renderArchiveView,
   home: renderHomeDoc,
   article: renderArticleDoc,
   gone: renderGoneDoc,
@@ -171,6 +178,9 @@ export function renderCanary(r: Renderers = DOCUMENT_RENDERERS): string {
     }),
     ...r.scopeFeeds(site, { kind: "category", slug: "politics" }, "سياسة", entries.slice(0, 2), []),
     ...r.archivePage(site, 1, { pageSize: 2, maxSeq: 4 }, entries.slice(0, 2)),
+    r.scopeView(site, { kind: "site" }, undefined, entries, tombstones),
+    r.scopeView(site, { kind: "category", slug: "politics" }, "سياسة", entries.slice(0, 2), []),
+    r.archiveView(site, 1, { pageSize: 2, maxSeq: 4 }, entries.slice(0, 2)),
     r.home(site, entries),
     r.home(site, []),
     r.article(site, RECORDS[0] as StoredArticle, arabic),

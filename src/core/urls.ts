@@ -41,7 +41,13 @@ export type PublicDoc =
   | { kind: "robots" }
   | { kind: "sitemap-index" }
   | { kind: "sitemap"; page: number }
-  | { kind: "news-sitemap" };
+  | { kind: "news-sitemap" }
+  /** A feed's browser view: the HTML page a browser gets at the feed's URLs (VIEW_FILE). */
+  | { kind: "view"; scope: FeedScope }
+  | { kind: "archive-view"; page: number };
+
+/** The browser view of a scope's feeds or of an archive page, beside its feed files. */
+export const VIEW_FILE = "feed.html";
 
 export const ROBOTS_PATH = "/robots.txt";
 export const SITEMAP_INDEX_PATH = "/sitemap.xml";
@@ -83,6 +89,23 @@ export function archivePath(page: number, format: FeedFormat): string {
   return `/archive/${page}/${FEED_FILES[format]}`;
 }
 
+/** The browser view of a scope's feeds: `<scope folder>/feed.html`. */
+export function viewPath(scope: FeedScope): string {
+  return `${scopePath(scope)}/${VIEW_FILE}`;
+}
+
+/** The browser view of archive page `n`: `/archive/<n>/feed.html`. */
+export function archiveViewPath(page: number): string {
+  return `/archive/${page}/${VIEW_FILE}`;
+}
+
+/** The browser view of a feed document (any format), or undefined if `doc` is not a feed. */
+export function viewOf(doc: PublicDoc): PublicDoc | undefined {
+  if (doc.kind === "feed") return { kind: "view", scope: doc.scope };
+  if (doc.kind === "archive") return { kind: "archive-view", page: doc.page };
+  return undefined;
+}
+
 export function articlePath(slug: string): string {
   return `/articles/${encodeURIComponent(slug)}`;
 }
@@ -105,6 +128,10 @@ export function pathOf(doc: PublicDoc): string {
       return sitemapPath(doc.page);
     case "news-sitemap":
       return NEWS_SITEMAP_PATH;
+    case "view":
+      return viewPath(doc.scope);
+    case "archive-view":
+      return archiveViewPath(doc.page);
   }
 }
 
@@ -138,23 +165,27 @@ function parseSegments(parts: string[]): PublicDoc | undefined {
       ? { kind: "sitemap", page }
       : undefined;
   }
-  const format = FORMAT_OF_FILE.get(parts[parts.length - 1] as string);
+  const file = parts[parts.length - 1] as string;
+  const format = FORMAT_OF_FILE.get(file);
+  const view = file === VIEW_FILE;
   const [, first, second] = parts;
-  if (parts.length === 2) return format ? { kind: "feed", scope: SITE, format } : undefined;
+  if (parts.length === 2) {
+    if (view) return { kind: "view", scope: SITE };
+    return format ? { kind: "feed", scope: SITE, format } : undefined;
+  }
   if (parts.length === 3 && first === "articles" && !format) {
     return isSlug(second as string) ? { kind: "article", slug: second as string } : undefined;
   }
-  if (parts.length !== 4 || !format || second === undefined) return undefined;
+  if (parts.length !== 4 || !(format || view) || second === undefined) return undefined;
   if (first === "categories" || first === "authors") {
     if (!isSlug(second)) return undefined;
-    const kind = first === "categories" ? "category" : "author";
-    return { kind: "feed", scope: { kind, slug: second }, format };
+    const scope: FeedScope = { kind: first === "categories" ? "category" : "author", slug: second };
+    return format ? { kind: "feed", scope, format } : { kind: "view", scope };
   }
   if (first === "archive") {
     const page = Number(second);
-    return Number.isInteger(page) && page >= 1 && page <= MAX_ARCHIVE_PAGE
-      ? { kind: "archive", page, format }
-      : undefined;
+    if (!Number.isInteger(page) || page < 1 || page > MAX_ARCHIVE_PAGE) return undefined;
+    return format ? { kind: "archive", page, format } : { kind: "archive-view", page };
   }
   return undefined;
 }

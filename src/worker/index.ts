@@ -9,7 +9,6 @@ import { ApiError } from "./errors.ts";
 import OPENAPI from "./openapi.json";
 import { apiRoutes } from "./routes/api.ts";
 import { notFound, readRoutes } from "./routes/read.ts";
-import { STYLESHEET_PATH, serveStylesheet } from "./routes/stylesheet.ts";
 
 export { Publisher } from "./publisher.ts";
 
@@ -23,8 +22,6 @@ app.route("/api", apiRoutes);
 app.all("/api/*", () => {
   throw new ApiError(404, "not_found", "No such API route; see the README for the routes.");
 });
-// Bundled with the Worker (a text module); read.ts stays importable in Node (the bench).
-app.get(STYLESHEET_PATH, serveStylesheet);
 app.route("/", readRoutes);
 app.notFound((c) => notFound(c));
 

@@ -20,16 +20,19 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { type DefaultTreeAdapterMap, parse } from "parse5";
 import { describe, expect, it } from "vitest";
 import type { Article } from "../../src/core/article.ts";
 import { catalogEntryOf } from "../../src/core/catalog.ts";
 import {
   type RenderedDoc,
   renderArchivePage,
+  renderArchiveView,
   renderArticleDoc,
   renderGoneDoc,
   renderHomeDoc,
   renderScopeFeeds,
+  renderScopeView,
 } from "../../src/core/documents.ts";
 import type { ArchiveLayout } from "../../src/core/feeds/archive.ts";
 import { type FeedEntry, toFeedEntry } from "../../src/core/feeds/feed-document.ts";
@@ -231,6 +234,34 @@ const CASES: Case[] = [
     ),
     items: 2,
   },
+  // The browser views: what a browser gets at a feed's URLs instead of the feed.
+  {
+    name: "site-view",
+    docs: [renderScopeView(site, SITE, undefined, mixed, [])],
+  },
+  {
+    name: "category-view",
+    docs: [
+      renderScopeView(
+        site,
+        { kind: "category", slug: "politics" },
+        "سياسة",
+        newestFirst(seedEntry, entryOf(editedBriefRecord)),
+        [],
+      ),
+    ],
+  },
+  {
+    name: "archive-view",
+    docs: [
+      renderArchiveView(
+        site,
+        1,
+        { pageSize: 2, maxSeq: 3 },
+        newestFirst(seedEntry, entryOf(editedBriefRecord)),
+      ),
+    ],
+  },
   { name: "home", docs: [renderHomeDoc(site, mixed)] },
   { name: "article", docs: [renderArticleDoc(site, seedRecord, seedEntry)] },
   { name: "gone", docs: [renderGoneDoc(site, "brief", DELETED_AT)] },
@@ -324,6 +355,9 @@ describe("golden reference files (tests/golden/)", () => {
       );
     }
     expect(CASES.filter((c) => c.items === undefined).map((c) => c.name)).toEqual([
+      "site-view",
+      "category-view",
+      "archive-view",
       "home",
       "article",
       "gone",
@@ -347,4 +381,60 @@ describe("the golden feeds are feeds", () => {
       });
     }
   }
+});
+
+// ---- the browser views, through the HTML standard's parser --------------------------------
+
+type Element = DefaultTreeAdapterMap["element"];
+type Node = DefaultTreeAdapterMap["childNode"];
+
+function elements(node: { childNodes: Node[] }): Element[] {
+  return node.childNodes.flatMap((n) => ("tagName" in n ? [n, ...elements(n)] : []));
+}
+const attr = (e: Element, name: string) => e.attrs.find((a) => a.name === name)?.value;
+const textOf = (node: { childNodes: Node[] }): string =>
+  node.childNodes
+    .map((n) => ("value" in n ? n.value : "childNodes" in n ? textOf(n) : ""))
+    .join("");
+
+describe("the golden feed views are right-to-left pages of their feeds", () => {
+  const views = [
+    { name: "site-view", feed: "mixed-language", folder: "" },
+    { name: "category-view", feed: "category", folder: "/categories/politics" },
+    { name: "archive-view", feed: "archive", folder: "/archive/1" },
+  ];
+  it.each(views)(
+    "$name/page.html shows $feed's title, items and URLs",
+    ({ name, feed, folder }) => {
+      const all = elements(parse(readFileSync(join(GOLDEN, name, "page.html"), "utf8")));
+      const html = all.find((e) => e.tagName === "html") as Element;
+      expect([attr(html, "lang"), attr(html, "dir")]).toEqual(["ar", "rtl"]);
+      // What the feed itself says, read by a real feed parser.
+      const json = readFileSync(join(GOLDEN, feed, "feed.json"), "utf8");
+      const [parsed] = parseAll(json, "json");
+      if (!parsed) throw new Error("no parser");
+      const itemUrls = (JSON.parse(json) as { items: { url: string }[] }).items.map((i) => i.url);
+      const title = textOf(all.find((e) => e.tagName === "h1") as Element);
+      expect(title).toBe(parsed.title);
+      const links = all.filter((e) => e.tagName === "a" && e.parentNode?.nodeName === "h3");
+      expect(links.map((a) => attr(a, "href"))).toEqual(itemUrls);
+      expect(links.map((a) => textOf(a))).toEqual(parsed.items.map((i) => i.title));
+      // Every title is isolated from the text beside it.
+      for (const a of links) expect(elements(a).map((e) => e.tagName)).toEqual(["bdi"]);
+      const urls = Object.values(FEED_FILES).map((f) => `https://news.example${folder}/${f}`);
+      const inputs = all.filter((e) => e.tagName === "input");
+      expect(inputs.map((i) => attr(i, "value"))).toEqual(urls);
+      for (const i of inputs) expect(attr(i, "readonly")).toBe("");
+      const alternates = all.filter((e) => e.tagName === "link" && attr(e, "rel") === "alternate");
+      expect(alternates.map((l) => [attr(l, "type"), attr(l, "href")])).toEqual([
+        ["application/rss+xml", urls[0]],
+        ["application/atom+xml", urls[1]],
+        ["application/feed+json", urls[2]],
+      ]);
+      expect(attr(all.find((e) => attr(e, "rel") === "canonical") as Element, "href")).toBe(
+        `https://news.example${folder}/feed.html`,
+      );
+      expect(textOf(all.find((e) => e.tagName === "body") as Element)).toContain("Feedly");
+    },
+  );
 });

@@ -31,6 +31,14 @@ const ALTERED: Record<keyof Renderers, Renderers> = {
     ...DOCUMENT_RENDERERS,
     archivePage: (...a) => DOCUMENT_RENDERERS.archivePage(...a).map(changed),
   },
+  scopeView: {
+    ...DOCUMENT_RENDERERS,
+    scopeView: (...a) => changed(DOCUMENT_RENDERERS.scopeView(...a)),
+  },
+  archiveView: {
+    ...DOCUMENT_RENDERERS,
+    archiveView: (...a) => changed(DOCUMENT_RENDERERS.archiveView(...a)),
+  },
   home: { ...DOCUMENT_RENDERERS, home: (...a) => changed(DOCUMENT_RENDERERS.home(...a)) },
   article: { ...DOCUMENT_RENDERERS, article: (...a) => changed(DOCUMENT_RENDERERS.article(...a)) },
   gone: { ...DOCUMENT_RENDERERS, gone: (...a) => changed(DOCUMENT_RENDERERS.gone(...a)) },

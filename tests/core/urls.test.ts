@@ -1,7 +1,14 @@
 /** The path grammar: every public document has one path, and only those paths parse. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FEED_FORMATS, type PublicDoc, parsePath, pathOf, SLUG_MAX } from "../../src/core/urls.ts";
+import {
+  FEED_FORMATS,
+  type PublicDoc,
+  parsePath,
+  pathOf,
+  SLUG_MAX,
+  viewOf,
+} from "../../src/core/urls.ts";
 
 const slug = fc.stringMatching(/^[a-z0-9]{1,20}(?:-[a-z0-9]{1,20}){0,3}$/);
 const format = fc.constantFrom(...FEED_FORMATS);
@@ -21,6 +28,11 @@ const publicDoc: fc.Arbitrary<PublicDoc> = fc.oneof(
     { kind: "news-sitemap" } as const,
   ),
   fc.integer({ min: 1, max: 1_000_000 }).map((page) => ({ kind: "sitemap", page }) as const),
+  fc.constant({ kind: "view", scope: { kind: "site" } } as const),
+  fc
+    .tuple(fc.constantFrom("category" as const, "author" as const), slug)
+    .map(([kind, s]) => ({ kind: "view", scope: { kind, slug: s } }) as const),
+  fc.integer({ min: 1, max: 1_000_000 }).map((page) => ({ kind: "archive-view", page }) as const),
 );
 
 describe("path grammar", () => {
@@ -47,6 +59,27 @@ describe("path grammar", () => {
     expect(pathOf({ kind: "sitemap-index" })).toBe("/sitemap.xml");
     expect(pathOf({ kind: "news-sitemap" })).toBe("/news-sitemap.xml");
     expect(pathOf({ kind: "sitemap", page: 4 })).toBe("/sitemaps/4.xml");
+    expect(pathOf({ kind: "view", scope: { kind: "site" } })).toBe("/feed.html");
+    expect(pathOf({ kind: "view", scope: { kind: "category", slug: "politics" } })).toBe(
+      "/categories/politics/feed.html",
+    );
+    expect(pathOf({ kind: "archive-view", page: 3 })).toBe("/archive/3/feed.html");
+  });
+
+  it("names the browser view of every feed, and of nothing else", () => {
+    for (const f of FEED_FORMATS) {
+      expect(viewOf({ kind: "feed", scope: { kind: "author", slug: "a" }, format: f })).toEqual({
+        kind: "view",
+        scope: { kind: "author", slug: "a" },
+      });
+      expect(viewOf({ kind: "archive", page: 2, format: f })).toEqual({
+        kind: "archive-view",
+        page: 2,
+      });
+    }
+    expect(viewOf({ kind: "home" })).toBeUndefined();
+    expect(viewOf({ kind: "article", slug: "x" })).toBeUndefined();
+    expect(viewOf({ kind: "view", scope: { kind: "site" } })).toBeUndefined();
   });
 
   it.each([
@@ -81,6 +114,11 @@ describe("path grammar", () => {
     "/sitemaps/1/feed.xml",
     "/sitemap.xml/",
     "/ROBOTS.TXT",
+    "/archive/01/feed.html",
+    "/articles/feed.html",
+    "/articles/x/feed.html",
+    "/feed.htm",
+    "/categories/feed.html",
     `/articles/${"a".repeat(SLUG_MAX + 1)}`,
     `/categories/${"a".repeat(600)}/feed.xml`,
     `/${"x/".repeat(400)}feed.xml`,

@@ -46,7 +46,7 @@ export function toFeedPackageItems(entries: FeedEntry[]): Item[] {
 }
 
 /** The site feed with `feed`: what buildScopeFeed does for ours. */
-export function buildFeedPackageFeed(site: SiteConfig, items: Item[], stylesheet?: string): Feed {
+export function buildFeedPackageFeed(site: SiteConfig, items: Item[]): Feed {
   let updated = 0;
   for (const item of items) updated = Math.max(updated, item.date.getTime());
   const feed = new Feed({
@@ -64,7 +64,6 @@ export function buildFeedPackageFeed(site: SiteConfig, items: Item[], stylesheet
       atom: absolute(site, feedPath({ kind: "site" }, "atom")),
       json: absolute(site, feedPath({ kind: "site" }, "json")),
     },
-    ...(stylesheet ? { stylesheet } : {}),
     ...(site.copyright ? { copyright: site.copyright } : {}),
     ...(site.hubs[0] ? { hub: site.hubs[0] } : {}),
     ...(site.logo ? { image: site.logo } : {}),

@@ -19,7 +19,6 @@
  * part of our cost that grows with article length.
  */
 import { validateArticle } from "../../src/core/article.ts";
-import { FEED_STYLESHEET } from "../../src/core/documents.ts";
 import { buildScopeFeed } from "../../src/core/feeds/build-feed.ts";
 import { toFeedEntry } from "../../src/core/feeds/feed-document.ts";
 import { renderAtom } from "../../src/core/feeds/render-atom.ts";
@@ -94,13 +93,11 @@ export function benchRender(
       scope: { kind: "site" },
       entries: entries.map((e) => ({ ...e })),
       tombstones: [],
-      stylesheet: FEED_STYLESHEET,
     });
   const feed = () =>
     buildFeedPackageFeed(
       site,
       items.map((i) => ({ ...i })),
-      FEED_STYLESHEET,
     );
 
   const ours: Record<RenderCase, () => string> = {

@@ -7,9 +7,8 @@
  * - restarts on the same persist folder: dispose and recreate Miniflare, so the workerd
  *   process, the isolate and the Durable Object all start cold and read only storage.
  */
-import { readdirSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { Inspector } from "./inspector.ts";
 import { bindingsOf, readWranglerToml } from "./workers.ts";
@@ -67,13 +66,8 @@ export class Host {
         cf: false,
         logRequests: false,
         resourcePersistencePath: options.persistTo,
-        // The dry-run output: index.js, and the stylesheet it imports as a text module.
-        modules: [
-          { type: "ESModule", path: options.scriptPath },
-          ...readdirSync(dirname(options.scriptPath))
-            .filter((file) => file.endsWith(".xsl"))
-            .map((file) => ({ type: "Text", path: join(dirname(options.scriptPath), file) })),
-        ],
+        // The dry-run output: index.js, the whole Worker (it imports no text modules).
+        modules: [{ type: "ESModule", path: options.scriptPath }],
         modulesRoot: dirname(options.scriptPath),
         ...(inspectorPort ? { inspectorPort } : {}),
         ...fromConfig,

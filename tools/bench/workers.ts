@@ -9,9 +9,7 @@
  *
  * The real and the counting Worker use the same persist folder one after the other,
  * never at once, so the counting run reads exactly the documents the real run served.
- * wrangler.toml's [assets] (static files such as feed.xsl) are not served: no
- * benchmarked route is a static file, and in production assets are matched before the
- * Worker runs, outside its CPU time.
+ * The Worker serves everything itself (wrangler.toml has no [assets]).
  */
 import { experimental_readRawConfig } from "wrangler";
 import { BULK_MAX_ARTICLES } from "../../src/core/publishing/limits.ts";

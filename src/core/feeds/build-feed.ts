@@ -39,7 +39,6 @@ export interface ScopeFeedInput {
   tombstones: Tombstone[];
   /** The site feed links its archive pages (category and author feeds have none). */
   archive?: ArchiveLayout;
-  stylesheet?: string;
 }
 
 export function buildScopeFeed(input: ScopeFeedInput): FeedDocument {
@@ -65,7 +64,6 @@ export function buildScopeFeed(input: ScopeFeedInput): FeedDocument {
     tombstones: input.tombstones,
     links: scope.kind === "site" && input.archive ? subscriptionLinks(site, input.archive) : {},
     archive: false,
-    ...(input.stylesheet ? { stylesheet: input.stylesheet } : {}),
   };
 }
 
@@ -75,7 +73,6 @@ export interface ArchivePageInput {
   layout: ArchiveLayout;
   /** The page's live entries, newest first. */
   entries: FeedEntry[];
-  stylesheet?: string;
 }
 
 /** Archive page `page` of the site feed (RFC 5005 §4 once complete). */
@@ -93,6 +90,5 @@ export function buildArchivePage(input: ArchivePageInput): FeedDocument {
     tombstones: [],
     links: archiveLinks(site, page, layout),
     archive: page <= completePages(layout),
-    ...(input.stylesheet ? { stylesheet: input.stylesheet } : {}),
   };
 }

@@ -80,8 +80,6 @@ export interface FeedDocument {
   links: Partial<Record<PagingRelation, Record<FeedFormat, string>>>;
   /** RFC 5005 §4 archive document: its contents are fixed. */
   archive: boolean;
-  /** XSL stylesheet for browsers (RSS and Atom only). */
-  stylesheet?: string;
 }
 
 /**

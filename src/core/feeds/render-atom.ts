@@ -7,7 +7,7 @@
 import { formatRfc3339 } from "../dates.ts";
 import { escapeXmlAttribute, escapeXml as x } from "../text.ts";
 import type { FeedDocument, FeedEntry } from "./feed-document.ts";
-import { cdata, RSS_ATOM_LINK_RELATIONS, stylesheetInstruction } from "./shared.ts";
+import { cdata, RSS_ATOM_LINK_RELATIONS } from "./shared.ts";
 
 function renderEntry(doc: FeedDocument, e: FeedEntry): string {
   const lang = e.language !== doc.language ? ` xml:lang="${x(e.language)}"` : "";
@@ -66,5 +66,5 @@ export function renderAtom(doc: FeedDocument): string {
   // RFC 4287's schema puts extension elements before the entries; RFC 6721 allows
   // deleted-entry anywhere in the feed, so they go with the head.
   const body = [...head, ...tombstones, ...doc.entries.map((e) => renderEntry(doc, e))];
-  return `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(doc)}<feed ${namespaces.join(" ")} xml:lang="${x(doc.language)}">\n${body.join("\n")}\n</feed>\n`;
+  return `<?xml version="1.0" encoding="utf-8"?>\n<feed ${namespaces.join(" ")} xml:lang="${x(doc.language)}">\n${body.join("\n")}\n</feed>\n`;
 }

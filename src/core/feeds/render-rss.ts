@@ -6,13 +6,7 @@
 import { formatRfc822 } from "../dates.ts";
 import { escapeXml as x } from "../text.ts";
 import type { FeedDocument, FeedEntry } from "./feed-document.ts";
-import {
-  cdata,
-  RSS_ATOM_LINK_RELATIONS,
-  rssPlainText,
-  rssText,
-  stylesheetInstruction,
-} from "./shared.ts";
+import { cdata, RSS_ATOM_LINK_RELATIONS, rssPlainText, rssText } from "./shared.ts";
 
 function renderItem(doc: FeedDocument, e: FeedEntry): string {
   const parts = [
@@ -77,5 +71,5 @@ export function renderRss(doc: FeedDocument): string {
     ...(doc.archive ? ['xmlns:fh="http://purl.org/syndication/history/1.0"'] : []),
     ...(usesMedia ? ['xmlns:media="http://search.yahoo.com/mrss/"'] : []),
   ];
-  return `<?xml version="1.0" encoding="utf-8"?>\n${stylesheetInstruction(doc)}<rss version="2.0" ${namespaces.join(" ")}>\n<channel>\n${channel.join("\n")}\n</channel>\n</rss>\n`;
+  return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" ${namespaces.join(" ")}>\n<channel>\n${channel.join("\n")}\n</channel>\n</rss>\n`;
 }

@@ -1,6 +1,6 @@
 /** Pieces the RSS and Atom renderers share. */
 import { escapeXml, stripXmlForbidden } from "../text.ts";
-import type { FeedDocument, PagingRelation } from "./feed-document.ts";
+import type { PagingRelation } from "./feed-document.ts";
 
 /** RFC 5005 link relations, in the order they are written. */
 export const RSS_ATOM_LINK_RELATIONS: PagingRelation[] = [
@@ -12,12 +12,6 @@ export const RSS_ATOM_LINK_RELATIONS: PagingRelation[] = [
   "prev-archive",
   "next-archive",
 ];
-
-export function stylesheetInstruction(doc: FeedDocument): string {
-  return doc.stylesheet
-    ? `<?xml-stylesheet type="text/xsl" href="${escapeXml(doc.stylesheet)}"?>\n`
-    : "";
-}
 
 /**
  * Content HTML as a CDATA section. Full-text content is most of a feed's bytes; CDATA

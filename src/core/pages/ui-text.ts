@@ -15,6 +15,10 @@ export interface UiText {
   categories: string;
   noArticles: string;
   correction: string;
+  /** The browser view of a feed: what a feed is and how to subscribe to it. */
+  viewIntro: string;
+  subscribeTitle: string;
+  subscribeHow: string;
 }
 
 const ARABIC: UiText = {
@@ -33,6 +37,10 @@ const ARABIC: UiText = {
   categories: "الأقسام",
   noArticles: "لا توجد مقالات بعد.",
   correction: "تصحيح",
+  viewIntro: "هذه خلاصة أخبار، تتابعها برامج قراءة الخلاصات لتصلك المقالات الجديدة تلقائياً.",
+  subscribeTitle: "كيف تشترك",
+  subscribeHow:
+    "انسخ أحد الروابط أدناه والصقه في قارئ خلاصات مثل Feedly أو NetNewsWire أو Inoreader أو Miniflux أو Thunderbird، وستظهر فيه المقالات الجديدة فور نشرها.",
 };
 
 const ENGLISH: UiText = {
@@ -51,6 +59,11 @@ const ENGLISH: UiText = {
   categories: "Sections",
   noArticles: "No articles yet.",
   correction: "Correction",
+  viewIntro:
+    "This is a news feed, which feed readers follow to bring you new articles automatically.",
+  subscribeTitle: "How to subscribe",
+  subscribeHow:
+    "Copy one of the links below and paste it into a feed reader such as Feedly, NetNewsWire, Inoreader, Miniflux or Thunderbird; new articles will show up there as they are published.",
 };
 
 export function uiTextFor(language: string): UiText {

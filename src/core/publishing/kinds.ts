@@ -9,10 +9,12 @@ import { type CatalogEntry, wasPublic } from "../catalog.ts";
 import {
   type RenderedDoc,
   renderArchivePage,
+  renderArchiveView,
   renderArticleDoc,
   renderGoneDoc,
   renderHomeDoc,
   renderScopeFeeds,
+  renderScopeView,
 } from "../documents.ts";
 import { type ArchiveLayout, openPage, pageOfSeq } from "../feeds/archive.ts";
 import type { FeedEntry } from "../feeds/feed-document.ts";
@@ -83,7 +85,10 @@ type ArticleTarget = Extract<Target, { kind: "article" }>;
 type SearchTarget = Extract<Target, { kind: "search" }>;
 type SitemapTarget = Extract<Target, { kind: "sitemap" }>;
 
-/** A scope's three feeds; the site's also gives the home page. */
+/**
+ * A scope's three feeds and their browser view (`feed.html`, what a browser gets at the
+ * feed URLs); the site's also gives the home page.
+ */
 const scopeFeeds: DocumentKind<ScopeTarget> = {
   dirtiedBy: (entry) => [
     { kind: "scope", scope: SITE },
@@ -95,14 +100,14 @@ const scopeFeeds: DocumentKind<ScopeTarget> = {
     ),
   ],
   targetOf: (doc) =>
-    doc.kind === "feed"
+    doc.kind === "feed" || doc.kind === "view"
       ? { kind: "scope", scope: doc.scope }
       : doc.kind === "home"
         ? { kind: "scope", scope: SITE }
         : undefined,
   // A category or author nobody is filed under (live or as a tombstone) does not exist.
   exists: ({ scope }, catalog) => scope.kind === "site" || catalog.label(scope) !== undefined,
-  documentCount: ({ scope }) => (scope.kind === "site" ? 4 : 3),
+  documentCount: ({ scope }) => (scope.kind === "site" ? 5 : 4),
   plan(target, catalog, { site, feedMaxBytes, nowMs }) {
     const { scope } = target;
     // Undefined once the last member has left: the feed is rendered empty, titled by slug.
@@ -117,16 +122,21 @@ const scopeFeeds: DocumentKind<ScopeTarget> = {
       slugs: live.map((e) => e.slug),
       render(prepared) {
         const entries = entriesOf(live, prepared);
-        const feeds = fitToBudget(entries, feedMaxBytes, (some) =>
-          renderScopeFeeds(site, scope, label, some, tombstones, archive),
-        );
+        // The view lists what the feeds hold: it is rendered with them, inside the budget.
+        const feeds = fitToBudget(entries, feedMaxBytes, (some) => [
+          ...renderScopeFeeds(site, scope, label, some, tombstones, archive),
+          renderScopeView(site, scope, label, some, tombstones),
+        ]);
         return scope.kind === "site" ? [...feeds, renderHomeDoc(site, entries)] : feeds;
       },
     };
   },
 };
 
-/** An archive page of the site feed, in three formats (fixed boundaries, RFC 5005). */
+/**
+ * An archive page of the site feed, in three formats (fixed boundaries, RFC 5005), and
+ * its browser view.
+ */
 const archivePages: DocumentKind<ArchiveTarget> = {
   dirtiedBy(entry, site) {
     const page = pageOfSeq(entry.seq, site.archivePageSize);
@@ -138,9 +148,12 @@ const archivePages: DocumentKind<ArchiveTarget> = {
         ]
       : [{ kind: "archive", page }];
   },
-  targetOf: (doc) => (doc.kind === "archive" ? { kind: "archive", page: doc.page } : undefined),
+  targetOf: (doc) =>
+    doc.kind === "archive" || doc.kind === "archive-view"
+      ? { kind: "archive", page: doc.page }
+      : undefined,
   exists: ({ page }, catalog, site) => page <= openPage(layoutOf(catalog, site)),
-  documentCount: () => 3,
+  documentCount: () => 4,
   plan(target, catalog, { site }) {
     const layout = layoutOf(catalog, site);
     if (target.page > openPage(layout)) return undefined;
@@ -148,7 +161,13 @@ const archivePages: DocumentKind<ArchiveTarget> = {
     return {
       target,
       slugs: live.map((e) => e.slug),
-      render: (prepared) => renderArchivePage(site, target.page, layout, entriesOf(live, prepared)),
+      render(prepared) {
+        const entries = entriesOf(live, prepared);
+        return [
+          ...renderArchivePage(site, target.page, layout, entries),
+          renderArchiveView(site, target.page, layout, entries),
+        ];
+      },
     };
   },
 };

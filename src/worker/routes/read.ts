@@ -5,7 +5,6 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
-import { FEED_STYLESHEET as STYLESHEET_PATH } from "../../core/documents.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
 import {
   absolute,
@@ -15,6 +14,7 @@ import {
   pathOf,
   ROBOTS_PATH,
   SITEMAP_INDEX_PATH,
+  viewOf,
 } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { isNotModified, notModifiedResponse } from "../http/conditional.ts";
@@ -34,18 +34,29 @@ export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=60
 const formatOf = (doc: PublicDoc) =>
   doc.kind === "feed" || doc.kind === "archive" ? doc.format : undefined;
 
-/**
- * Chromium shows `application/rss+xml` and `application/atom+xml` as raw text and never
- * applies their XSL stylesheet. A browser navigating to a feed (it asks for text/html
- * and names no feed type) gets the same bytes as `application/xml`, which it renders
- * through the stylesheet (stylesheet.ts); feed readers, which ask for feed types or anything, get the feed
- * media types. `Vary: Accept` keeps caches from mixing the two.
- */
-const BROWSER_XML_TYPE = "application/xml; charset=utf-8";
+/** Media types by which a client names a feed (feed readers send one of these). */
+const FEED_TYPES = /^application\/(?:rss\+xml|atom\+xml|feed\+json|json)$/;
 
-function wantsBrowserView(request: Headers): boolean {
-  const accept = request.get("Accept") ?? "";
-  return /\btext\/html\b/.test(accept) && !/application\/(?:rss|atom)\+xml/.test(accept);
+/**
+ * Whether a request for a feed comes from a person's browser: its Accept asks for
+ * text/html and names no feed type (a navigation sends `text/html,…,*\/*;q=0.8`). Such
+ * requests get the feed's browser view (an HTML page, `feed.html` beside the feed);
+ * feed readers, which name feed types, send `*\/*` or nothing, get the feed's bytes.
+ * Browsers no longer style feeds themselves (Chromium removes XSLT). `Vary: Accept`
+ * keeps caches from mixing the two.
+ */
+export function wantsBrowserView(request: Headers): boolean {
+  const accept = request.get("Accept");
+  if (!accept) return false;
+  let html = false;
+  for (const range of accept.split(",")) {
+    const [type = "", ...params] = range.split(";").map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith("q="));
+    if (q !== undefined && !(Number(q.slice(2)) > 0)) continue;
+    if (FEED_TYPES.test(type)) return false;
+    if (type === "text/html") html = true;
+  }
+  return html;
 }
 
 async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
@@ -73,6 +84,7 @@ const ALWAYS_EXIST = new Set([
   "/feed.xml",
   "/atom.xml",
   "/feed.json",
+  "/feed.html",
   ROBOTS_PATH,
   SITEMAP_INDEX_PATH,
   NEWS_SITEMAP_PATH,
@@ -139,24 +151,39 @@ function notFound(c: Context<AppEnv>): Response {
   });
 }
 
+/**
+ * A feed's document, or its browser view for a browser. A view missing from KV (stored
+ * before views existed; their new fingerprint re-renders everything, views included)
+ * falls back to the feed itself: an unknown scope still costs no Publisher call, since
+ * only the site's view is in ALWAYS_EXIST.
+ */
+async function loadFeedOrView(
+  c: Context<AppEnv>,
+  target: PublicDoc,
+  path: string,
+): Promise<ServedDoc | undefined> {
+  const view = viewOf(target);
+  if (view && wantsBrowserView(c.req.raw.headers)) {
+    const doc = await loadDoc(c, pathOf(view));
+    if (doc) return doc;
+  }
+  return loadDoc(c, path);
+}
+
 async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
   const path = pathOf(target);
-  const format = formatOf(target);
-  const isFeed = format !== undefined;
-  const isXmlFeed = format === "rss" || format === "atom";
-  const doc = await loadDoc(c, path);
+  const isFeed = formatOf(target) !== undefined;
+  const doc = await loadFeedOrView(c, target, path);
   if (!doc) return notFound(c);
   const { meta } = doc;
   const { site } = siteOf(c.env);
-  const browserView = isXmlFeed && wantsBrowserView(c.req.raw.headers);
-  // Same bytes, labelled as plain XML: a distinct representation, so a distinct tag.
-  const etag = browserView ? `${meta.etag.slice(0, -1)}-xml"` : meta.etag;
   const lastModifiedMs = toEpochMs(meta.lastModified);
   // A plain record, turned into Headers once by the Response (see notModifiedResponse).
+  // The view is its own document: its own bytes, content type and ETag.
   const headers: Record<string, string> = {
-    "Content-Type": browserView ? BROWSER_XML_TYPE : meta.contentType,
+    "Content-Type": meta.contentType,
     "Content-Language": meta.language,
-    ETag: etag,
+    ETag: meta.etag,
     "Last-Modified": formatHttpDate(lastModifiedMs),
     "Cache-Control": isFeed ? FEED_CACHE_CONTROL : PAGE_CACHE_CONTROL,
     "X-Content-Type-Options": "nosniff",
@@ -169,9 +196,10 @@ async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
     ];
     headers.Link = links.join(", ");
     headers["Access-Control-Allow-Origin"] = "*";
+    // Every format's URL answers a browser with its view: the representation depends on Accept.
+    headers.Vary = "Accept";
   }
-  if (isXmlFeed) headers.Vary = "Accept";
-  if (meta.status === 200 && isNotModified(c.req.raw.headers, etag, lastModifiedMs)) {
+  if (meta.status === 200 && isNotModified(c.req.raw.headers, meta.etag, lastModifiedMs)) {
     return notModifiedResponse(headers);
   }
   return new Response(c.req.method === "HEAD" ? null : doc.body, { status: meta.status, headers });
@@ -187,7 +215,7 @@ readRoutes.get("*", (c) => {
 });
 // Documents are read-only: a write to one is 405, not 404 (RFC 9110 §15.5.6).
 readRoutes.all("*", (c) => {
-  if (c.req.path !== STYLESHEET_PATH && !parsePath(c.req.path)) return notFound(c);
+  if (!parsePath(c.req.path)) return notFound(c);
   return c.text("Method not allowed: documents are read with GET or HEAD.", 405, {
     Allow: "GET, HEAD",
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { catalogEntryOf } from "../../../src/core/catalog.ts";
 import { MemoryCatalog } from "../../../src/core/publishing/catalog-view.ts";
 import {
+  documentCount,
   type KindContext,
   type Prepared,
   planTarget,
@@ -86,6 +87,10 @@ describe("targetOfDoc", () => {
     ["/categories/politics/atom.xml", "scope:category:politics"],
     ["/authors/a1/feed.xml", "scope:author:a1"],
     ["/archive/3/feed.json", "archive:3"],
+    ["/feed.html", "scope:site"],
+    ["/categories/politics/feed.html", "scope:category:politics"],
+    ["/authors/a1/feed.html", "scope:author:a1"],
+    ["/archive/3/feed.html", "archive:3"],
     ["/articles/x", "article:x"],
     ["/sitemap.xml", "search"],
     ["/news-sitemap.xml", "search"],
@@ -106,7 +111,13 @@ describe("planTarget and render", () => {
     const job = planTarget({ kind: "scope", scope: { kind: "site" } }, catalog, ctx);
     expect(job?.slugs).toEqual(["story-12", "story-11", "story-10", "story-9", "story-8"]);
     const docs = job?.render(prepared) ?? [];
-    expect(docs.map((d) => d.path)).toEqual(["/feed.xml", "/atom.xml", "/feed.json", "/"]);
+    expect(docs.map((d) => d.path)).toEqual([
+      "/feed.xml",
+      "/atom.xml",
+      "/feed.json",
+      "/feed.html",
+      "/",
+    ]);
     const items = parseJsonFeed(JSON.parse(docs[2]?.body ?? "")).items ?? [];
     expect(items.map((i) => i.id)).toEqual(
       job?.slugs.map((s) => `https://news.example/articles/${s}`),
@@ -132,9 +143,36 @@ describe("planTarget and render", () => {
       "/archive/2/feed.xml",
       "/archive/2/atom.xml",
       "/archive/2/feed.json",
+      "/archive/2/feed.html",
     ]);
     expect(targetExists({ kind: "archive", page: 2 }, catalog, site)).toBe(true);
     expect(targetExists({ kind: "archive", page: 3 }, catalog, site)).toBe(false);
+  });
+
+  it("a render writes exactly documentCount documents, each owned by its target", () => {
+    const c = new MemoryCatalog(
+      records.map((r) =>
+        catalogEntryOf({
+          ...r,
+          article: { ...r.article, categories: [{ slug: "politics", label: "سياسة" }] },
+        }),
+      ),
+    );
+    for (const target of [
+      { kind: "scope", scope: { kind: "site" } },
+      { kind: "scope", scope: { kind: "category", slug: "politics" } },
+      { kind: "archive", page: 1 },
+      { kind: "archive", page: 2 },
+      { kind: "article", slug: "story-1" },
+    ] as const) {
+      const docs = planTarget(target, c, ctx)?.render(prepared) ?? [];
+      expect(docs, targetKey(target)).toHaveLength(documentCount(target));
+      for (const d of docs) {
+        const doc = parsePath(d.path);
+        const owner = doc && targetOfDoc(doc);
+        expect(owner && targetKey(owner), d.path).toBe(targetKey(target));
+      }
+    }
   });
 
   it("a scope nobody is filed under does not exist; an article page needs its entry", () => {
