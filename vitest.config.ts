@@ -6,7 +6,7 @@
 import "./tools/offline-env.ts";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_ADMIN_TOKEN } from "./tests/support/admin-token.ts";
+import { PARTNER_TEST_TOKEN, TEST_ADMIN_TOKEN } from "./tests/support/admin-token.ts";
 import { fakeHub } from "./tests/support/fake-hub.ts";
 
 /** The Worker in workerd, with real local KV and the Publisher, and these extra bindings. */
@@ -55,7 +55,20 @@ export default defineConfig({
           environment: "node",
         },
       },
-      workerProject("worker", ["tests/worker/**/*.test.ts"], ["tests/worker/websub.test.ts"], {}),
+      workerProject(
+        "worker",
+        ["tests/worker/**/*.test.ts"],
+        ["tests/worker/websub.test.ts", "tests/worker/partners.test.ts"],
+        {},
+      ),
+      // A paywalled newsroom with every partner profile, one of them private.
+      workerProject("worker-partners", ["tests/worker/partners.test.ts"], [], {
+        PARTNERS: "google-news msn flipboard smartnews apple-news feedly",
+        PARTNERS_PRIVATE: "msn",
+        PARTNER_LANGUAGE: "ar-PS",
+        PARTNER_TOKEN_MSN: PARTNER_TEST_TOKEN,
+        PUBLIC_CONTENT: "summary",
+      }),
       // Hubs only where they are under test: elsewhere their pings (and a failing hub's
       // retries and log lines) would outlive the test file that caused them.
       workerProject("worker-websub", ["tests/worker/websub.test.ts"], [], {

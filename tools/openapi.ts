@@ -132,8 +132,8 @@ export function buildOpenApi(): Schema {
           summary: "Create or update one article",
           requestBody: { required: true, ...json(ref("ArticleInput"), "The article") },
           responses: {
-            "200": json(ref("StoredArticle"), "Updated, or unchanged"),
-            "201": json(ref("StoredArticle"), "Created"),
+            "200": json(ref("PublishedArticle"), "Updated, or unchanged"),
+            "201": json(ref("PublishedArticle"), "Created"),
             ...WRITE_ERRORS,
           },
         },
@@ -197,6 +197,24 @@ export function buildOpenApi(): Schema {
       schemas: {
         ArticleInput: articleInput,
         StoredArticle: stored,
+        PublishedArticle: {
+          ...stored,
+          description:
+            "The article as stored, and what each enabled partner feed leaves out of it (see the README's partner feeds).",
+          properties: {
+            ...((stored as Schema).properties as Schema),
+            warnings: { type: "array", items: ref("PartnerWarning") },
+          },
+          required: [...stored.required, "warnings"],
+        },
+        PartnerWarning: {
+          type: "object",
+          required: ["partner", "message"],
+          properties: {
+            partner: { type: "string", description: "The profile's id: /partners/<id>/feed.xml" },
+            message: { type: "string" },
+          },
+        },
         Status: { enum: ARTICLE_STATUSES },
         ArticleList: {
           type: "object",
@@ -256,6 +274,7 @@ export function buildOpenApi(): Schema {
                   articleStatus: ref("Status"),
                   url: { type: "string", format: "uri" },
                   updated: { type: "string" },
+                  warnings: { type: "array", items: ref("PartnerWarning") },
                 },
               },
             },

@@ -17,6 +17,7 @@ export { SLUG_MAX, SLUG_PATTERN };
 /** Limits are documented in the README (API section). */
 export const LIMITS = {
   title: 300,
+  shortTitle: 150,
   summary: 1_000,
   body: 200_000,
   name: 200,
@@ -191,6 +192,8 @@ const ImageSchema = v.strictObject({
  */
 export const ArticleSchema = v.strictObject({
   title: text(1, LIMITS.title),
+  /** For partners with a title range (MSN 20–150, Apple News 15–60): used where the title is out of it. */
+  shortTitle: v.optional(text(1, LIMITS.shortTitle)),
   summary: text(1, LIMITS.summary),
   body: text(1, LIMITS.body, { plain: false }),
   format: v.optional(v.picklist(["markdown", "html"], 'must be "markdown" or "html"'), "markdown"),

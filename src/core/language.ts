@@ -185,3 +185,8 @@ export function directionOf(tag: string): Direction {
 function defaultDirection(language: string): Direction {
   return RTL_LANGUAGES.has(language) ? "rtl" : "ltr";
 }
+
+/** The primary language subtag, lower case: "ar" of "ar-PS", "az" of "az-Arab". */
+export function primaryLanguage(tag: string): string {
+  return (tag.split("-")[0] ?? "").toLowerCase();
+}

@@ -4,6 +4,11 @@
  * the variable's name instead of producing a broken feed.
  */
 import { checkLanguageTag } from "./language.ts";
+import {
+  PartnerConfigError,
+  type PartnerSettings,
+  parsePartnerSettings,
+} from "./partners/profiles.ts";
 import { ITEM_MAX_BYTES, KV_VALUE_MAX_BYTES, MAX_ARCHIVE_PAGE_SIZE } from "./publishing/limits.ts";
 
 export interface SiteConfig {
@@ -31,6 +36,16 @@ export interface SiteConfig {
   /** Square icon (favicon-like) and wide logo, absolute URLs. */
   icon?: string;
   logo?: string;
+  /** A wide cover image and an accent colour (six hex digits) for readers' branding (Feedly's webfeeds). */
+  cover?: string;
+  accentColor?: string;
+  /**
+   * What public documents carry of an article: its full text, or (a paywall) only its
+   * summary; partner feeds always carry the full text.
+   */
+  publicContent: "full" | "summary";
+  /** The partner feeds enabled, and their settings. */
+  partners: PartnerSettings;
 }
 
 export class ConfigError extends Error {
@@ -95,6 +110,22 @@ export function parseSiteConfig(vars: Vars): SiteConfig {
     .map((origin) => originOf("MEDIA_ORIGINS", origin));
   const icon = text(vars, "SITE_ICON", "");
   const logo = text(vars, "SITE_LOGO", "");
+  const cover = text(vars, "SITE_COVER", "");
+  const accentColor = text(vars, "SITE_ACCENT_COLOR", "").replace(/^#/, "");
+  if (accentColor && !/^[0-9a-fA-F]{6}$/.test(accentColor))
+    throw new ConfigError(
+      `SITE_ACCENT_COLOR is "${accentColor}": give six hexadecimal digits, such as "0A7E3F"`,
+    );
+  const publicContent = text(vars, "PUBLIC_CONTENT", "full");
+  if (publicContent !== "full" && publicContent !== "summary")
+    throw new ConfigError(`PUBLIC_CONTENT is "${publicContent}": it takes "full" or "summary"`);
+  let partners: PartnerSettings;
+  try {
+    partners = parsePartnerSettings(vars);
+  } catch (error) {
+    if (error instanceof PartnerConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   return {
     // Without a trailing slash: paths are appended to it.
     url: siteUrl.replace(/\/$/, ""),
@@ -119,6 +150,10 @@ export function parseSiteConfig(vars: Vars): SiteConfig {
     mediaOrigins: mediaOrigins.length > 0 ? [...new Set(mediaOrigins)] : [new URL(siteUrl).origin],
     ...(icon ? { icon: absoluteUrl("SITE_ICON", icon) } : {}),
     ...(logo ? { logo: absoluteUrl("SITE_LOGO", logo) } : {}),
+    ...(cover ? { cover: absoluteUrl("SITE_COVER", cover) } : {}),
+    ...(accentColor ? { accentColor: accentColor.toUpperCase() } : {}),
+    publicContent,
+    partners,
   };
 }
 

@@ -44,7 +44,9 @@ export type PublicDoc =
   | { kind: "news-sitemap" }
   /** A feed's browser view: the HTML page a browser gets at the feed's URLs (VIEW_FILE). */
   | { kind: "view"; scope: FeedScope }
-  | { kind: "archive-view"; page: number };
+  | { kind: "archive-view"; page: number }
+  /** A partner's own RSS feed (partners/profiles.ts). */
+  | { kind: "partner"; id: string };
 
 /** The browser view of a scope's feeds or of an archive page, beside its feed files. */
 export const VIEW_FILE = "feed.html";
@@ -52,6 +54,10 @@ export const VIEW_FILE = "feed.html";
 export const ROBOTS_PATH = "/robots.txt";
 export const SITEMAP_INDEX_PATH = "/sitemap.xml";
 export const NEWS_SITEMAP_PATH = "/news-sitemap.xml";
+
+export function partnerFeedPath(id: string): string {
+  return `/partners/${encodeURIComponent(id)}/feed.xml`;
+}
 
 /** Child sitemap `page` of the index (1 = the oldest articles). */
 export function sitemapPath(page: number): string {
@@ -132,6 +138,8 @@ export function pathOf(doc: PublicDoc): string {
       return viewPath(doc.scope);
     case "archive-view":
       return archiveViewPath(doc.page);
+    case "partner":
+      return partnerFeedPath(doc.id);
   }
 }
 
@@ -181,6 +189,9 @@ function parseSegments(parts: string[]): PublicDoc | undefined {
     if (!isSlug(second)) return undefined;
     const scope: FeedScope = { kind: first === "categories" ? "category" : "author", slug: second };
     return format ? { kind: "feed", scope, format } : { kind: "view", scope };
+  }
+  if (first === "partners") {
+    return isSlug(second) && format === "rss" ? { kind: "partner", id: second } : undefined;
   }
   if (first === "archive") {
     const page = Number(second);

@@ -330,6 +330,7 @@ export class Publisher extends DurableObject<Env> {
         slugsAfter: (after, limit) => this.catalog.slugsAfter(after, limit),
         openPage: () => openPage({ pageSize, maxSeq }),
         sitemapPages: () => sitemapPageOf(maxSeq),
+        partners: () => this.site.partners.profiles.map((p) => p.id),
       },
       COMMIT_KV_WRITES,
     );

@@ -4,3 +4,6 @@
  * imports) so that both Node (the config) and workerd (the tests) can load it.
  */
 export const TEST_ADMIN_TOKEN = "test-admin-token";
+
+/** The private partner feed's token (PARTNER_TOKEN_MSN) in the worker-partners project. */
+export const PARTNER_TEST_TOKEN = "test-partner-token-msn";

@@ -10,7 +10,7 @@ import { renderCorrections } from "../corrections.ts";
 import { directionOf } from "../language.ts";
 import type { SiteConfig } from "../site.ts";
 import type { StoredArticle } from "../stored-article.ts";
-import { stripXmlForbidden } from "../text.ts";
+import { escapeXml, stripXmlForbidden } from "../text.ts";
 import { absolute, articlePath, type FeedFormat, resolveHttpUrl } from "../urls.ts";
 
 export interface FeedPerson {
@@ -54,6 +54,25 @@ export interface Tombstone {
   when: string;
 }
 
+/**
+ * Namespaced RSS a partner reads, already serialised (and escaped) by the partner
+ * module; the RSS renderer only places it.
+ */
+export interface RssExtras {
+  /** Dates in UTC (MSN). */
+  utcDates: boolean;
+  /** RSS `ttl`, minutes. */
+  ttlMinutes?: number;
+  /** `xmlns:…` declarations the extras need. */
+  namespaces: string[];
+  /** Channel elements, after the channel image. */
+  channel: string[];
+  /** Elements to add to an item, by entry id. */
+  items: ReadonlyMap<string, string[]>;
+  /** Whole `<item>`s after the live ones (MSN's takedown items). */
+  trailingItems: string[];
+}
+
 export type PagingRelation =
   | "first"
   | "last"
@@ -80,6 +99,8 @@ export interface FeedDocument {
   links: Partial<Record<PagingRelation, Record<FeedFormat, string>>>;
   /** RFC 5005 §4 archive document: its contents are fixed. */
   archive: boolean;
+  /** What a partner's profile adds to RSS (partners/partner-feed.ts); public feeds have none. */
+  rssExtras?: RssExtras;
 }
 
 /**
@@ -108,7 +129,7 @@ export function toFeedEntry(site: SiteConfig, record: StoredArticle, bodyHtml: s
     url,
     title: anchorText(article.title, direction),
     summary: anchorText(article.summary, direction),
-    contentHtml: `<div dir="${direction}" lang="${article.language}">${placeMark(html, mark)}${renderCorrections(article)}</div>`,
+    contentHtml: `<div dir="${direction}" lang="${article.language}">${leadFigure(image, html)}${placeMark(html, mark)}${renderCorrections(article)}</div>`,
     language: article.language,
     authors: article.authors.map((a) => ({
       name: a.name,
@@ -125,6 +146,33 @@ export function toFeedEntry(site: SiteConfig, record: StoredArticle, bodyHtml: s
     updated: record.updated,
     ...(image ? { image } : {}),
   };
+}
+
+/**
+ * The entry as public documents show it: where PUBLIC_CONTENT is "summary" (a paywall),
+ * its content is its summary, so no public feed, page or view holds the full text;
+ * partner feeds use the entry as it is.
+ */
+export function publicEntry(site: SiteConfig, entry: FeedEntry): FeedEntry {
+  if (site.publicContent === "full") return entry;
+  const direction = directionOf(entry.language);
+  return {
+    ...entry,
+    contentHtml: `<div dir="${direction}" lang="${entry.language}"><p>${escapeXml(entry.summary)}</p></div>`,
+  };
+}
+
+/**
+ * The lead image at the top of the content too, for readers that show no media:content
+ * or enclosure (Ghost does the same, for the same reason), unless the body already shows
+ * that image.
+ */
+function leadFigure(image: LeadImage | undefined, bodyHtml: string): string {
+  if (!image) return "";
+  const src = escapeXml(image.url);
+  if (bodyHtml.includes(`src="${src}"`)) return "";
+  const size = `${image.width ? ` width="${image.width}"` : ""}${image.height ? ` height="${image.height}"` : ""}`;
+  return `<figure><img src="${src}" alt="${escapeXml(image.alt ?? "")}"${size}/></figure>`;
 }
 
 /** The article's texts without characters XML forbids. */

@@ -1,4 +1,5 @@
 /** Pieces the RSS and Atom renderers share. */
+import type { SiteConfig } from "../site.ts";
 import { escapeXml, stripXmlForbidden } from "../text.ts";
 import type { PagingRelation } from "./feed-document.ts";
 
@@ -55,4 +56,21 @@ export function rssPlainText(text: string): string {
     .replaceAll("<", "&#x3C;")
     .replaceAll(">", "&gt;")
     .replaceAll('"', "&quot;");
+}
+
+export const WEBFEEDS_NS = 'xmlns:webfeeds="http://webfeeds.org/rss/1.0"';
+
+/**
+ * Feedly's webfeeds elements (icon, logo, cover, accent colour), from the site's
+ * branding settings: Feedly shows them beside the feed in every reader's list.
+ */
+export function webfeedsElements(site: SiteConfig): string[] {
+  return [
+    ...(site.icon ? [`<webfeeds:icon>${escapeXml(site.icon)}</webfeeds:icon>`] : []),
+    ...(site.logo ? [`<webfeeds:logo>${escapeXml(site.logo)}</webfeeds:logo>`] : []),
+    ...(site.cover ? [`<webfeeds:cover image="${escapeXml(site.cover)}"/>`] : []),
+    ...(site.accentColor
+      ? [`<webfeeds:accentColor>${site.accentColor}</webfeeds:accentColor>`]
+      : []),
+  ];
 }

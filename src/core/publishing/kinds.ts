@@ -17,7 +17,8 @@ import {
   renderScopeView,
 } from "../documents.ts";
 import { type ArchiveLayout, openPage, pageOfSeq } from "../feeds/archive.ts";
-import type { FeedEntry } from "../feeds/feed-document.ts";
+import { type FeedEntry, publicEntry } from "../feeds/feed-document.ts";
+import { renderPartnerFeed } from "../partners/partner-feed.ts";
 import type { SiteConfig } from "../site.ts";
 import {
   NEWS_SITEMAP_MAX,
@@ -73,10 +74,15 @@ const layoutOf = (catalog: CatalogView, site: SiteConfig): ArchiveLayout => ({
   maxSeq: catalog.maxSeq(),
 });
 
-const entriesOf = (live: CatalogEntry[], prepared: ReadonlyMap<string, Prepared>): FeedEntry[] =>
+/** The entries public documents show (summaries only where PUBLIC_CONTENT says so). */
+const entriesOf = (
+  site: SiteConfig,
+  live: CatalogEntry[],
+  prepared: ReadonlyMap<string, Prepared>,
+): FeedEntry[] =>
   live.flatMap((e) => {
     const p = prepared.get(e.slug);
-    return p ? [p.entry] : [];
+    return p ? [publicEntry(site, p.entry)] : [];
   });
 
 type ScopeTarget = Extract<Target, { kind: "scope" }>;
@@ -84,6 +90,7 @@ type ArchiveTarget = Extract<Target, { kind: "archive" }>;
 type ArticleTarget = Extract<Target, { kind: "article" }>;
 type SearchTarget = Extract<Target, { kind: "search" }>;
 type SitemapTarget = Extract<Target, { kind: "sitemap" }>;
+type PartnerTarget = Extract<Target, { kind: "partner" }>;
 
 /**
  * A scope's three feeds and their browser view (`feed.html`, what a browser gets at the
@@ -121,7 +128,7 @@ const scopeFeeds: DocumentKind<ScopeTarget> = {
       target,
       slugs: live.map((e) => e.slug),
       render(prepared) {
-        const entries = entriesOf(live, prepared);
+        const entries = entriesOf(site, live, prepared);
         // The view lists what the feeds hold: it is rendered with them, inside the budget.
         const feeds = fitToBudget(entries, feedMaxBytes, (some) => [
           ...renderScopeFeeds(site, scope, label, some, tombstones, archive),
@@ -162,7 +169,7 @@ const archivePages: DocumentKind<ArchiveTarget> = {
       target,
       slugs: live.map((e) => e.slug),
       render(prepared) {
-        const entries = entriesOf(live, prepared);
+        const entries = entriesOf(site, live, prepared);
         return [
           ...renderArchivePage(site, target.page, layout, entries),
           renderArchiveView(site, target.page, layout, entries),
@@ -192,7 +199,7 @@ const articlePages: DocumentKind<ArticleTarget> = {
       slugs: [entry.slug],
       render(prepared) {
         const p = prepared.get(entry.slug);
-        return p ? [renderArticleDoc(site, p.record, p.entry)] : [];
+        return p ? [renderArticleDoc(site, p.record, publicEntry(site, p.entry))] : [];
       },
     };
   },
@@ -238,7 +245,40 @@ const sitemapPages: DocumentKind<SitemapTarget> = {
   },
 };
 
+/** A partner's own feed: the newest articles its rules admit, always in full text. */
+const partnerFeeds: DocumentKind<PartnerTarget> = {
+  dirtiedBy: (_entry, site) =>
+    site.partners.profiles.map((p) => ({ kind: "partner", id: p.id }) as const),
+  targetOf: (doc) => (doc.kind === "partner" ? { kind: "partner", id: doc.id } : undefined),
+  exists: ({ id }, _catalog, site) => site.partners.profiles.some((p) => p.id === id),
+  documentCount: () => 1,
+  plan(target, catalog, { site, nowMs }) {
+    const profile = site.partners.profiles.find((p) => p.id === target.id);
+    if (!profile) return undefined;
+    // More than it takes, so that articles its rules leave out leave room for others.
+    const live = catalog.newest(SITE, Math.min(profile.maxItems * 2 + 10, 500));
+    const retracted =
+      profile.takedown === "msn-expiry"
+        ? catalog.tombstones(SITE, nowMs - site.tombstoneDays * 86_400_000)
+        : [];
+    return {
+      target,
+      slugs: live.map((e) => e.slug),
+      render: (prepared) => [
+        renderPartnerFeed(
+          site,
+          profile,
+          live.flatMap((e) => prepared.get(e.slug) ?? []),
+          retracted,
+          nowMs,
+        ),
+      ],
+    };
+  },
+};
+
 const KINDS = {
+  partner: partnerFeeds,
   scope: scopeFeeds,
   archive: archivePages,
   article: articlePages,

@@ -1,6 +1,6 @@
 /**
  * Re-rendering everything after a configuration or renderer change, in bounded batches:
- * every target (the site and its search documents, each category and author, each
+ * every target (the site, its search documents and partner feeds, each category and author, each
  * archive page, each child sitemap, each article page) exactly once, in an order a cursor can resume from. The writer runs one batch
  * per alarm, so no invocation exceeds its KV budget whatever the archive holds, and an
  * interrupted re-render continues where it stopped. Reads keep healing stale documents
@@ -29,6 +29,8 @@ export interface RerenderSource {
   openPage(): number;
   /** How many child sitemaps there are (the last may be partly filled). */
   sitemapPages(): number;
+  /** Ids of the enabled partner feeds. */
+  partners(): string[];
   /** Slugs of every article (live or deleted) after `after`, in slug order. */
   slugsAfter(after: string, limit: number): string[];
 }
@@ -49,7 +51,11 @@ export function nextRerenderBatch(
   switch (cursor.phase) {
     case "site":
       return {
-        targets: [{ kind: "scope", scope: { kind: "site" } }, { kind: "search" }],
+        targets: [
+          { kind: "scope", scope: { kind: "site" } },
+          { kind: "search" },
+          ...source.partners().map((id) => ({ kind: "partner", id }) as const),
+        ],
         next: { phase: "scopes" },
       };
     case "scopes": {

@@ -13,7 +13,9 @@ export type Target =
   /** The sitemap index, the Google News sitemap and robots.txt. */
   | { kind: "search" }
   /** Child sitemap `page` (SITEMAP_PAGE_SIZE articles by sequence number). */
-  | { kind: "sitemap"; page: number };
+  | { kind: "sitemap"; page: number }
+  /** A partner's feed (partners/profiles.ts). */
+  | { kind: "partner"; id: string };
 
 export function targetKey(target: Target): string {
   switch (target.kind) {
@@ -29,6 +31,8 @@ export function targetKey(target: Target): string {
       return "search";
     case "sitemap":
       return `sitemap:${target.page}`;
+    case "partner":
+      return `partner:${target.id}`;
   }
 }
 

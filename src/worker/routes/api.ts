@@ -13,6 +13,8 @@ import {
 } from "../../core/article.ts";
 import { ARTICLE_STATUSES, type ArticleStatus, statusOf } from "../../core/catalog.ts";
 import { findUnsafeMarkup } from "../../core/html.ts";
+import { type PartnerWarning, partnerWarnings } from "../../core/partners/admission.ts";
+import { partnerLanguage } from "../../core/partners/partner-feed.ts";
 import { BULK_MAX_ARTICLES } from "../../core/publishing/limits.ts";
 import type { SiteConfig } from "../../core/site.ts";
 import type { StoredArticle } from "../../core/stored-article.ts";
@@ -20,6 +22,7 @@ import { firstInvalidUtf8Offset } from "../../core/text.ts";
 import { absolute, articlePath } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
+import { bearerToken, sameSecret } from "../http/credentials.ts";
 import type { BulkItem } from "../publisher.ts";
 import { publisherOf, siteOf } from "../site-config.ts";
 import { writer } from "../writer.ts";
@@ -29,11 +32,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Largest bulk request body: BULK_MAX_ARTICLES articles of typical size, with room. */
 export const MAX_BULK_BODY_BYTES = 16 * 1024 * 1024;
 
-async function digest(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-}
-
-/** Bearer token check in constant time: both sides are hashed to equal-length digests. */
+/** Bearer token check in constant time (http/credentials.ts). */
 const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const expected = c.env.ADMIN_TOKEN;
   if (!expected) {
@@ -43,10 +42,9 @@ const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
       "The admin API is disabled: set the ADMIN_TOKEN secret (wrangler secret put ADMIN_TOKEN, or .dev.vars locally).",
     );
   }
-  const header = c.req.header("Authorization") ?? "";
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const token = bearerToken(c.req.header("Authorization"));
   const challenge = { "WWW-Authenticate": 'Bearer realm="admin"' };
-  if (!match)
+  if (!token)
     throw new ApiError(
       401,
       "unauthorized",
@@ -54,8 +52,7 @@ const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
       undefined,
       challenge,
     );
-  const [given, wanted] = await Promise.all([digest(match[1] as string), digest(expected)]);
-  if (!crypto.subtle.timingSafeEqual(given, wanted)) {
+  if (!(await sameSecret(token, expected))) {
     throw new ApiError(401, "unauthorized", "The bearer token is not valid.", undefined, {
       "WWW-Authenticate": 'Bearer realm="admin", error="invalid_token"',
     });
@@ -211,6 +208,16 @@ function checkArticle(site: SiteConfig, input: unknown, slug: string): Validatio
   return checked;
 }
 
+/** Why enabled partners' feeds will leave the article out, or take it without something. */
+function warningsOf(site: SiteConfig, article: StoredArticle["article"]): PartnerWarning[] {
+  return partnerWarnings(
+    site.partners.profiles,
+    article,
+    (profile) => partnerLanguage(site, profile),
+    Date.now(),
+  );
+}
+
 apiRoutes.put("/articles/:slug", async (c) => {
   const slug = c.req.param("slug");
   const input = await readJson(c, MAX_BODY_BYTES);
@@ -233,7 +240,8 @@ apiRoutes.put("/articles/:slug", async (c) => {
     );
   }
   const status = result.status === "created" ? 201 : 200;
-  return c.json(toApiArticle(site, result.record, result.articleStatus), status, {
+  const warnings = warningsOf(site, result.record.article);
+  return c.json({ ...toApiArticle(site, result.record, result.articleStatus), warnings }, status, {
     Location: absolute(site, `/api/articles/${slug}`),
   });
 });
@@ -286,13 +294,17 @@ apiRoutes.put("/articles", async (c) => {
     created: count("created"),
     updated: count("updated"),
     unchanged: count("unchanged"),
-    articles: result.results.map(({ slug, status, record, articleStatus }) => ({
-      slug,
-      status,
-      articleStatus,
-      url: absolute(site, articlePath(slug)),
-      updated: record.updated,
-    })),
+    articles: result.results.map(({ slug, status, record, articleStatus }) => {
+      const warnings = warningsOf(site, record.article);
+      return {
+        slug,
+        status,
+        articleStatus,
+        url: absolute(site, articlePath(slug)),
+        updated: record.updated,
+        ...(warnings.length > 0 ? { warnings } : {}),
+      };
+    }),
   });
 });
 

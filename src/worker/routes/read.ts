@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
+import { partnerTokenName } from "../../core/partners/profiles.ts";
 import {
   absolute,
   NEWS_SITEMAP_PATH,
@@ -18,6 +19,7 @@ import {
 } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
 import { isNotModified, notModifiedResponse } from "../http/conditional.ts";
+import { partnerToken, sameSecret } from "../http/credentials.ts";
 import type { ServedDoc } from "../publisher.ts";
 import { publisherOf, siteOf } from "../site-config.ts";
 import { documentMemory } from "../store/document-memory.ts";
@@ -30,9 +32,15 @@ import { type DocMeta, docKey, isDocMeta } from "../store/keys.ts";
 export const FEED_CACHE_CONTROL =
   "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400";
 export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
+/** A private partner feed: the partner's own cache may keep it, no shared cache may. */
+export const PRIVATE_FEED_CACHE_CONTROL = "private, max-age=60";
 
 const formatOf = (doc: PublicDoc) =>
-  doc.kind === "feed" || doc.kind === "archive" ? doc.format : undefined;
+  doc.kind === "feed" || doc.kind === "archive"
+    ? doc.format
+    : doc.kind === "partner"
+      ? ("rss" as const)
+      : undefined;
 
 /** Media types by which a client names a feed (feed readers send one of these). */
 const FEED_TYPES = /^application\/(?:rss\+xml|atom\+xml|feed\+json|json)$/;
@@ -170,7 +178,47 @@ async function loadFeedOrView(
   return loadDoc(c, path);
 }
 
+/**
+ * A partner feed answers only where its profile is enabled, and a private one only to
+ * its credential (PARTNER_TOKEN_<ID>: Bearer, or Basic with the token as the password),
+ * checked before any KV read. The refusal is never cached.
+ */
+async function partnerRefusal(
+  c: Context<AppEnv>,
+  target: Extract<PublicDoc, { kind: "partner" }>,
+): Promise<Response | undefined> {
+  const { site } = siteOf(c.env);
+  const profile = site.partners.profiles.find((p) => p.id === target.id);
+  if (!profile) return notFound(c);
+  if (!profile.private) return undefined;
+  const secretName = partnerTokenName(profile.id);
+  const expected = (c.env as unknown as Record<string, unknown>)[secretName];
+  const given = partnerToken(c.req.header("Authorization"));
+  if (typeof expected === "string" && expected !== "" && given !== undefined) {
+    if (await sameSecret(given, expected)) return undefined;
+  }
+  if (typeof expected !== "string" || expected === "")
+    console.error(`${secretName} is not set: the ${profile.name} feed refuses every request`);
+  const headers = new Headers({
+    "Content-Type": "text/plain; charset=utf-8",
+    "Cache-Control": "no-store",
+  });
+  headers.append("WWW-Authenticate", `Basic realm="${profile.id}", charset="UTF-8"`);
+  headers.append("WWW-Authenticate", `Bearer realm="${profile.id}"`);
+  const body = given
+    ? "The credential is not valid for this feed."
+    : "This feed needs the credential its publisher gave you: Authorization: Bearer <token>, or Basic with the token as the password.";
+  return new Response(c.req.method === "HEAD" ? null : body, { status: 401, headers });
+}
+
 async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
+  let privateFeed = false;
+  if (target.kind === "partner") {
+    const refusal = await partnerRefusal(c, target);
+    if (refusal) return refusal;
+    privateFeed =
+      siteOf(c.env).site.partners.profiles.find((p) => p.id === target.id)?.private === true;
+  }
   const path = pathOf(target);
   const isFeed = formatOf(target) !== undefined;
   const doc = await loadFeedOrView(c, target, path);
@@ -185,7 +233,11 @@ async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
     "Content-Language": meta.language,
     ETag: meta.etag,
     "Last-Modified": formatHttpDate(lastModifiedMs),
-    "Cache-Control": isFeed ? FEED_CACHE_CONTROL : PAGE_CACHE_CONTROL,
+    "Cache-Control": privateFeed
+      ? PRIVATE_FEED_CACHE_CONTROL
+      : isFeed
+        ? FEED_CACHE_CONTROL
+        : PAGE_CACHE_CONTROL,
     "X-Content-Type-Options": "nosniff",
   };
   if (isFeed) {
@@ -197,7 +249,7 @@ async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
     headers.Link = links.join(", ");
     headers["Access-Control-Allow-Origin"] = "*";
     // Every format's URL answers a browser with its view: the representation depends on Accept.
-    headers.Vary = "Accept";
+    headers.Vary = privateFeed ? "Accept, Authorization" : "Accept";
   }
   if (meta.status === 200 && isNotModified(c.req.raw.headers, meta.etag, lastModifiedMs)) {
     return notModifiedResponse(headers);

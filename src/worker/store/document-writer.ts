@@ -84,7 +84,9 @@ export class DocumentWriter {
       )) {
         const { doc, meta, changed } = stored;
         if (wanted.has(doc.path)) outcome.kept.set(doc.path, { body: doc.body, meta });
-        if (changed && parsePath(doc.path)?.kind === "feed") outcome.changedFeeds.push(doc.path);
+        // Subscription feeds and partner feeds are WebSub topics (archive pages are fixed).
+        const kind = parsePath(doc.path)?.kind;
+        if (changed && (kind === "feed" || kind === "partner")) outcome.changedFeeds.push(doc.path);
       }
     }
     return outcome;

@@ -36,6 +36,7 @@ function source(
         .slice(0, limit),
     openPage: () => pages,
     sitemapPages: () => sitemaps,
+    partners: () => [],
     slugsAfter: (after, limit) => slugs.filter((s) => s > after).slice(0, limit),
   };
 }
