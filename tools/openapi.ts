@@ -60,19 +60,23 @@ export function buildOpenApi(): Schema {
   // Custom checks (XML-forbidden characters, markup, dates) cannot be expressed in JSON
   // Schema: they are described in the README and answered with 422 field errors.
   const input = toJsonSchema(ArticleSchema, { errorMode: "ignore" }) as Schema;
-  const { $schema: _, ...articleInput } = input;
-  const stored = {
-    ...articleInput,
-    description: "An article as the API returns it; PUT accepts it back unchanged.",
-    required: [
-      ...((articleInput.required as string[]) ?? []),
-      "slug",
-      "url",
-      "status",
-      "created",
-      "updated",
-    ],
-  };
+  const { $schema: _, additionalProperties: __, required: inputRequired, ...fields } = input;
+  const required = (inputRequired as string[]) ?? [];
+  // The article's fields once (ArticleFields); each shape that uses them adds what it
+  // requires, and refuses other properties with unevaluatedProperties (JSON Schema 2020-12).
+  const article = (description: string, needs: string[], extra: Schema = {}): Schema => ({
+    description,
+    allOf: [ref("ArticleFields")],
+    ...(Object.keys(extra).length > 0 ? { properties: extra } : {}),
+    required: [...required, ...needs],
+    unevaluatedProperties: false,
+  });
+  const storedFields = ["slug", "url", "status", "created", "updated"];
+  const articleInput = article("An article as an editor writes it.", []);
+  const stored = article(
+    "An article as the API returns it; PUT accepts it back unchanged.",
+    storedFields,
+  );
   return {
     openapi: "3.1.0",
     info: {
@@ -195,18 +199,14 @@ export function buildOpenApi(): Schema {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
       responses: RESPONSES,
       schemas: {
+        ArticleFields: fields,
         ArticleInput: articleInput,
         StoredArticle: stored,
-        PublishedArticle: {
-          ...stored,
-          description:
-            "The article as stored, and what each enabled partner feed leaves out of it (see the README's partner feeds).",
-          properties: {
-            ...((stored as Schema).properties as Schema),
-            warnings: { type: "array", items: ref("PartnerWarning") },
-          },
-          required: [...stored.required, "warnings"],
-        },
+        PublishedArticle: article(
+          "The article as stored, and what each enabled partner feed leaves out of it (see the README's partner feeds).",
+          [...storedFields, "warnings"],
+          { warnings: { type: "array", items: ref("PartnerWarning") } },
+        ),
         PartnerWarning: {
           type: "object",
           required: ["partner", "message"],
@@ -249,10 +249,7 @@ export function buildOpenApi(): Schema {
               type: "array",
               minItems: 1,
               maxItems: BULK_MAX_ARTICLES,
-              items: {
-                ...articleInput,
-                required: [...((articleInput.required as string[]) ?? []), "slug"],
-              },
+              items: article("An article with its slug.", ["slug"]),
             },
           },
         },
