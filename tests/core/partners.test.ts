@@ -239,10 +239,11 @@ describe("Flipboard", () => {
 describe("SmartNews", () => {
   // publishers.smartnews.com/hc/en-us/articles/360036526213: description ≤ 30
   // characters, ttl, snf:logo; 1 MB recommended.
-  it("has a channel description of at most 30 characters, a ttl and snf:logo, within 1 MB", () => {
+  it("has a channel pubDate, a description of at most 30 characters, a ttl and snf:logo, within 1 MB", () => {
     const { doc, channel, child, rss } = partnerFeed("smartnews");
     expect([...(child(channel, "description")[0] ?? "")].length).toBeLessThanOrEqual(30);
     expect(child(channel, "ttl")[0]).toMatch(/^\d+$/);
+    expect(child(channel, "pubDate")[0]).toMatch(/^\w{3}, \d{2} \w{3} \d{4} /); // required
     expect(rss.attributes["xmlns:snf"]).toBe(SNF);
     const [logo] = childElements(channel, "logo", SNF);
     expect(child(logo as XmlElement, "url")).toEqual(["https://news.example/logo.png"]);

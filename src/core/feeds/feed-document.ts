@@ -63,6 +63,8 @@ export interface RssExtras {
   utcDates: boolean;
   /** RSS `ttl`, minutes. */
   ttlMinutes?: number;
+  /** A channel `pubDate` too (SmartNews requires it beside lastBuildDate). */
+  channelPubDate?: boolean;
   /** `xmlns:…` declarations the extras need. */
   namespaces: string[];
   /** Channel elements, after the channel image. */

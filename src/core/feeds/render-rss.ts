@@ -69,6 +69,7 @@ export function renderRss(doc: FeedDocument): string {
     `<description>${rssText(doc.description)}</description>`,
     `<language>${x(doc.language)}</language>`,
     ...(doc.site.copyright ? [`<copyright>${x(doc.site.copyright)}</copyright>`] : []),
+    ...(extras?.channelPubDate ? [`<pubDate>${rssDate(doc, doc.updated)}</pubDate>`] : []),
     `<lastBuildDate>${rssDate(doc, doc.updated)}</lastBuildDate>`,
     ...(extras?.ttlMinutes ? [`<ttl>${extras.ttlMinutes}</ttl>`] : []),
     "<docs>https://www.rssboard.org/rss-specification</docs>",

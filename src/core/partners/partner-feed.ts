@@ -120,6 +120,7 @@ export function renderPartnerFeed(
     const rssExtras: RssExtras = {
       utcDates: profile.utcDates === true,
       ...(profile.ttlMinutes ? { ttlMinutes: profile.ttlMinutes } : {}),
+      channelPubDate: true,
       namespaces,
       channel,
       items: itemExtras,
