@@ -47,6 +47,7 @@ const site = testSite({
   SITE_ACCENT_COLOR: "#0a7e3f",
   PARTNERS: "google-news msn flipboard smartnews apple-news feedly",
   PARTNER_LANGUAGE: "ar-PS",
+  SMARTNEWS_LOGO: "https://news.example/smartnews-logo.png",
   TOMBSTONE_DAYS: "30",
 });
 
@@ -246,8 +247,17 @@ describe("SmartNews", () => {
     expect(child(channel, "pubDate")[0]).toMatch(/^\w{3}, \d{2} \w{3} \d{4} /); // required
     expect(rss.attributes["xmlns:snf"]).toBe(SNF);
     const [logo] = childElements(channel, "logo", SNF);
-    expect(child(logo as XmlElement, "url")).toEqual(["https://news.example/logo.png"]);
+    expect(child(logo as XmlElement, "url")).toEqual(["https://news.example/smartnews-logo.png"]);
     expect(new TextEncoder().encode(doc.body).byteLength).toBeLessThanOrEqual(1_000_000);
+  });
+});
+
+describe("SmartNews without SMARTNEWS_LOGO", () => {
+  it("writes no snf:logo (nor its namespace), so the feed stays W3C-valid", () => {
+    const plain = testSite({ PARTNERS: "smartnews" });
+    const { rss, channel } = partnerFeed("smartnews", plain);
+    expect(rss.attributes["xmlns:snf"]).toBeUndefined();
+    expect(childElements(channel, "logo", SNF)).toEqual([]);
   });
 });
 

@@ -100,18 +100,21 @@ export function renderPartnerFeed(
       : [];
 
   const self = absolute(site, partnerFeedPath(profile.id));
+  const smartnewsLogo = profile.extensions.includes("smartnews")
+    ? site.partners.smartnewsLogo
+    : undefined;
   const description = profile.descriptionMax
     ? shorten(site.description, profile.descriptionMax)
     : site.description;
   const channel = [
-    ...(profile.extensions.includes("smartnews") && site.logo
-      ? [`<snf:logo><url>${x(site.logo)}</url></snf:logo>`]
-      : []),
+    // SmartNews' documented form, an unqualified <url> inside: the W3C validator reports
+    // it (NotInANamespace), so it is written only where SMARTNEWS_LOGO asks for it.
+    ...(smartnewsLogo ? [`<snf:logo><url>${x(smartnewsLogo)}</url></snf:logo>`] : []),
     ...(profile.extensions.includes("webfeeds") ? webfeedsElements(site) : []),
   ];
   const namespaces = [
     ...(msn ? [NAMESPACES.mi, NAMESPACES.dcterms] : []),
-    ...(profile.extensions.includes("smartnews") && site.logo ? [NAMESPACES.snf] : []),
+    ...(smartnewsLogo ? [NAMESPACES.snf] : []),
     ...(profile.extensions.includes("webfeeds") && channel.length > 0 ? [NAMESPACES.webfeeds] : []),
   ];
 
