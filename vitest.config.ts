@@ -74,6 +74,8 @@ export default defineConfig({
       workerProject("worker-websub", ["tests/worker/websub.test.ts"], [], {
         WEBSUB_HUBS: "http://hub.test/ http://failing-hub.test/",
         WEBSUB_RETRY_MS: "5",
+        // Partner feeds are topics too.
+        PARTNERS: "google-news msn",
       }),
     ],
   },

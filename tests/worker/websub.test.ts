@@ -78,4 +78,32 @@ describe("WebSub", () => {
       3,
     );
   });
+
+  it("a takedown is one ping naming every feed it left, partner feeds included", async () => {
+    const slug = "websub-takedown";
+    const withImage = {
+      ...article("خبر سيُسحب بعد قليل من نشره للتجربة"),
+      image: {
+        url: `${BASE}/images/lead.jpg`,
+        type: "image/jpeg",
+        width: 1200,
+        height: 900,
+        alt: "صورة",
+      },
+    };
+    expect((await publish(slug, withImage)).status).toBe(201);
+    await waitForCalls(`${BASE}/partners/msn/feed.xml`, "http://hub.test", 1);
+    const before = (await callsFor(categoryTopic)).filter((c) => c.hub === "http://hub.test");
+    expect((await remove(slug)).status).toBe(204);
+    const after = await waitForCalls(categoryTopic, "http://hub.test", before.length + 1);
+    const takedown = after[after.length - 1];
+    expect(takedown?.topics).toEqual(
+      expect.arrayContaining([
+        `${BASE}/feed.xml`,
+        categoryTopic,
+        `${BASE}/partners/google-news/feed.xml`,
+        `${BASE}/partners/msn/feed.xml`,
+      ]),
+    );
+  });
 });
