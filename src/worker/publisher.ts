@@ -34,7 +34,7 @@ import {
   targetsDirtiedBy,
 } from "../core/publishing/kinds.ts";
 import { BULK_MAX_ARTICLES, COMMIT_KV_WRITES } from "../core/publishing/limits.ts";
-import { type Change, ChangeQueue, newChange } from "../core/publishing/pending.ts";
+import { type Batch, type Change, ChangeQueue, newChange } from "../core/publishing/pending.ts";
 import { prepareRecord, publishProblems } from "../core/publishing/prepare.ts";
 import {
   nextRerenderBatch,
@@ -51,7 +51,6 @@ import { siteOf } from "./site-config.ts";
 import { SqlCatalog } from "./store/catalog-sql.ts";
 import { deferredDueMs, deferTargets, takeDueTargets } from "./store/deferred-targets.ts";
 import { DocumentWriter, type ServedDoc } from "./store/document-writer.ts";
-import { articleKey } from "./store/keys.ts";
 import { RecordStore } from "./store/records.ts";
 import { DEFAULT_NOTIFY, notifyHubs } from "./websub.ts";
 
@@ -93,7 +92,7 @@ export class Publisher extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.records = new RecordStore(env.ARTICLES);
+    this.records = new RecordStore(ctx.storage.sql, env.ARTICLES);
     this.pacer = new WritePacer(siteOf(env).kvWriteIntervalMs);
     ctx.blockConcurrencyWhile(async () => {
       this.catalog = await SqlCatalog.open(ctx.storage);
@@ -394,23 +393,27 @@ export class Publisher extends DurableObject<Env> {
 
   /**
    * One group commit: the changes queued since the last one (as many as one invocation's
-   * KV budget allows), then one rebuild of everything they touched. Records go to KV
-   * before the catalogue names them.
+   * KV budget allows), then one rebuild of everything they touched. Records and their
+   * catalogue entries are written in one transaction.
    */
   private async commit(): Promise<CommitOutcome> {
-    const batch = this.queue.take(
-      (b) => b.records.size + b.dirty.list().reduce((n, t) => n + documentCount(t), 0),
-      COMMIT_KV_WRITES,
-    );
+    // KV writes: the documents, and a delete of any copy of a deleted record that an
+    // earlier version kept in KV (records themselves are in SQLite).
+    const kvWrites = (b: Batch) =>
+      [...b.records.values()].filter((r) => r === null).length +
+      b.dirty.list().reduce((n, t) => n + documentCount(t), 0);
+    const batch = this.queue.take(kvWrites, COMMIT_KV_WRITES);
     if (batch.changes.length === 0) return NOTHING;
     try {
-      await this.pacer.ready([...batch.records.keys()].map(articleKey));
-      await this.records.write(batch.records);
       const retention = Date.now() - this.site.tombstoneDays * 86_400_000;
       this.ctx.storage.transactionSync(() => {
+        this.records.write(batch.records);
         this.catalog.apply([...batch.entries.values()]);
         this.catalog.compact(retention);
       });
+      this.records.remember(batch.records);
+      const deleted = [...batch.records].filter(([, r]) => r === null).map(([slug]) => slug);
+      if (deleted.length > 0) await this.records.forgetLegacy(deleted);
     } catch (error) {
       // Memory may now hold changes that storage does not: start afresh from storage.
       // The changes in this commit answer with an error; none of them is half-published.

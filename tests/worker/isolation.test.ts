@@ -9,8 +9,9 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { publisherOf } from "../../src/worker/site-config.ts";
-import { articleKey, type DocMeta, docKey } from "../../src/worker/store/keys.ts";
+import { type DocMeta, docKey } from "../../src/worker/store/keys.ts";
 import { publish, request, sampleArticle, snapshotFeeds } from "./helpers.ts";
+import { readRawRecord, writeRawRecord } from "./stored-records.ts";
 
 const publisher = () => publisherOf(env);
 const rebuilds = async () => (await publisher().stats()).rebuilds;
@@ -44,7 +45,7 @@ describe("articles that cannot be published are refused before anything is writt
       expect(error.fields.map((f) => f.path)).toContain("body");
       expect(error.fields.map((f) => f.message).join(" ")).toMatch(message);
       expect(await snapshotFeeds()).toEqual(before);
-      expect(await env.ARTICLES.get(articleKey("refused-article"))).toBeNull();
+      expect(await readRawRecord("refused-article")).toBeNull();
       expect((await request("/articles/refused-article")).status).toBe(404);
       // And the next publish works.
       expect((await publish(next, sampleArticle({ title: name }))).status).toBe(201);
@@ -58,9 +59,9 @@ describe("a stored record beyond what ingestion accepts", () => {
       expect((await publish(slug, sampleArticle({ title: slug }))).status).toBe(201);
     // The record changes behind the writer's back (old data, a renderer upgrade, a bug):
     // 10,000 nested quotes, which the body limits refuse and marked could not parse.
-    const stored = JSON.parse((await env.ARTICLES.get(articleKey("poison-record"))) as string);
+    const stored = JSON.parse((await readRawRecord("poison-record")) as string);
     stored.article.body = TOO_DEEP;
-    await env.ARTICLES.put(articleKey("poison-record"), JSON.stringify(stored));
+    await writeRawRecord("poison-record", JSON.stringify(stored));
     await evictDurableObject(publisher());
 
     expect((await publish("healthy-b", sampleArticle({ title: "healthy-b" }))).status).toBe(201);
@@ -83,7 +84,7 @@ describe("a stored record beyond what ingestion accepts", () => {
   it("a record that cannot be read is left out and logged under its key", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     expect((await publish("unreadable-one", sampleArticle({ title: "x" }))).status).toBe(201);
-    await env.ARTICLES.put(articleKey("unreadable-one"), "{not json");
+    await writeRawRecord("unreadable-one", "{not json");
     await evictDurableObject(publisher());
     expect((await publish("readable-two", sampleArticle({ title: "y" }))).status).toBe(201);
     const site = await ids("/feed.json");

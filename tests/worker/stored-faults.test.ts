@@ -31,6 +31,7 @@ import { publisherOf } from "../../src/worker/site-config.ts";
 import { articleKey, type DocMeta, docKey } from "../../src/worker/store/keys.ts";
 import { type ParsedFeed, parseAll, parseXmlStrict } from "../../tools/feed-parsers.ts";
 import { publish, request, sampleArticle, TOKEN } from "./helpers.ts";
+import { deleteRawRecord, readRawRecord, writeRawRecord } from "./stored-records.ts";
 
 const GOOD = ["good-one", "good-two", "good-three"];
 const BAD = {
@@ -79,7 +80,7 @@ async function emptyStore(): Promise<void> {
 }
 
 async function storedRecord(slug: string): Promise<Record<string, unknown>> {
-  const raw = await env.ARTICLES.get(articleKey(slug), "text");
+  const raw = await readRawRecord(slug);
   if (raw === null) throw new Error(`no record for ${slug}`);
   return JSON.parse(raw) as Record<string, unknown>;
 }
@@ -135,22 +136,25 @@ async function publishAll(): Promise<void> {
   expect(rss?.items).toHaveLength(GOOD.length + Object.keys(BAD).length + 1);
 }
 
-/** Corrupts, truncates, deletes and downgrades records straight in KV. */
+/**
+ * Corrupts, truncates, deletes and downgrades records straight in the Publisher's
+ * storage; the legacy one is moved back to KV, where earlier versions kept records.
+ */
 async function breakRecords(): Promise<void> {
   const kv = env.ARTICLES;
-  await kv.put(articleKey(BAD.corrupt), "{not json at all");
+  await writeRawRecord(BAD.corrupt, "{not json at all");
   const truncated = JSON.stringify(await storedRecord(BAD.truncated));
-  await kv.put(articleKey(BAD.truncated), truncated.slice(0, Math.floor(truncated.length / 2)));
-  await kv.delete(articleKey(BAD.missing));
-  await kv.put(
-    articleKey(BAD.futureVersion),
+  await writeRawRecord(BAD.truncated, truncated.slice(0, Math.floor(truncated.length / 2)));
+  await deleteRawRecord(BAD.missing);
+  await writeRawRecord(
+    BAD.futureVersion,
     JSON.stringify({ ...(await storedRecord(BAD.futureVersion)), schemaVersion: 99 }),
   );
-  await kv.put(
-    articleKey(BAD.wrongSlug),
+  await writeRawRecord(
+    BAD.wrongSlug,
     JSON.stringify({ ...(await storedRecord(BAD.wrongSlug)), slug: "someone-else" }),
   );
-  await kv.put(articleKey(BAD.notObject), "[1, 2, 3]");
+  await writeRawRecord(BAD.notObject, "[1, 2, 3]");
   // Version 0 (no schemaVersion): one author name as a string, categories as labels.
   const current = await storedRecord(LEGACY);
   const legacy = {
@@ -166,8 +170,9 @@ async function breakRecords(): Promise<void> {
     updated: current.updated,
     seq: current.seq,
   };
+  await deleteRawRecord(LEGACY);
   await kv.put(articleKey(LEGACY), JSON.stringify(legacy));
-  expect(await kv.get(articleKey(BAD.missing))).toBeNull();
+  expect(await readRawRecord(BAD.missing)).toBeNull();
 }
 
 /** What the Publisher logged while it rebuilt after a fresh start over the broken records. */
@@ -246,7 +251,19 @@ describe("faults in stored records and documents", () => {
     expect(api.authors).toEqual([{ name: "سعيد عريقات", slug: "author" }]);
   });
 
-  it("the catalogue still lists an article whose KV record was deleted; feeds and its API entry leave it out", async () => {
+  it("a record an earlier version kept in KV is moved into the Publisher's storage and deleted from KV", async () => {
+    expect(await env.ARTICLES.get(articleKey(LEGACY))).toBeNull();
+    const moved = await readRawRecord(LEGACY);
+    expect(moved && JSON.parse(moved).title).toBe(LEGACY_TITLE);
+    expect(
+      rebuild.warnings.some((line) => line.includes(articleKey(LEGACY)) && /moved/.test(line)),
+    ).toBe(true);
+    // New records never go to KV.
+    expect(await env.ARTICLES.get(articleKey("good-four"))).toBeNull();
+    expect(await readRawRecord("good-four")).not.toBeNull();
+  });
+
+  it("the catalogue still lists an article whose record was deleted; feeds and its API entry leave it out", async () => {
     const res = await request("/api/articles?limit=100", {
       headers: { Authorization: `Bearer ${TOKEN}` },
     });
@@ -401,7 +418,7 @@ describe("faults that once broke every rebuild", () => {
     // decodeStoredArticle threw and every rebuild of the article's scopes failed.
     const slug = "partial-legacy-record";
     expect((await publish(slug, article(slug))).status).toBe(201);
-    await env.ARTICLES.put(articleKey(slug), JSON.stringify({ slug, title: "x" }));
+    await writeRawRecord(slug, JSON.stringify({ slug, title: "x" }));
     await evict();
     errorSpy.mockClear();
     const res = await publish("after-partial-legacy", article("after-partial-legacy"));
@@ -415,8 +432,8 @@ describe("faults that once broke every rebuild", () => {
     // formatRfc3339(e.updated) then threw RangeError and the whole rebuild failed.
     const slug = "bad-date-record";
     expect((await publish(slug, article(slug))).status).toBe(201);
-    await env.ARTICLES.put(
-      articleKey(slug),
+    await writeRawRecord(
+      slug,
       JSON.stringify({ ...(await storedRecord(slug)), updated: "yesterday" }),
     );
     await evict();

@@ -17,6 +17,7 @@
  * | `counters`      | name                     | `max_seq`, `live_count`, `schema`                        |
  * | `state`         | name                     | `build` documents were last fully rendered with; a       |
  * |                 |                          | re-render's `rerender_build` and `rerender_cursor`       |
+ * | `records`       | slug                     | the article records (StoredArticle JSON; records.ts)     |
  */
 import { type ArticleStatus, type CatalogEntry, statusOf, wasPublic } from "../../core/catalog.ts";
 import { toEpochMs } from "../../core/dates.ts";
@@ -67,6 +68,10 @@ CREATE TABLE IF NOT EXISTS counters (
 CREATE TABLE IF NOT EXISTS state (
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+  slug TEXT PRIMARY KEY,
+  record TEXT NOT NULL
 );
 `;
 

@@ -1,7 +1,15 @@
 /**
- * Article records in KV (`article:<slug>`), read through a cache bounded by bytes: the
- * writer reads the same few records over and over (the newest of each scope), but must
- * not keep every record it ever touched (the archive does not fit in 128 MB).
+ * Article records in the Publisher's SQLite storage (table `records`), read through a
+ * cache bounded by bytes: the writer reads the same few records over and over (the
+ * newest of each scope), but must not keep every record it ever touched (the archive
+ * does not fit in 128 MB).
+ *
+ * Only the writer reads records, so they live beside the catalogue rather than in KV:
+ * a commit writes a record and its catalogue entry in one transaction (nothing can hold
+ * one without the other), a publish costs one KV write fewer (KV is billed per write and
+ * paced at one write per key per second), and a read of an absent record costs nothing.
+ * Records stored in KV by earlier versions (`article:<slug>`) are read from there once,
+ * moved into SQLite and deleted from KV.
  */
 import { BoundedCache } from "../../core/bounded-cache.ts";
 import {
@@ -10,20 +18,21 @@ import {
   type StoredArticle,
 } from "../../core/stored-article.ts";
 import { articleKey } from "./keys.ts";
-import { withRetries } from "./retry.ts";
 
-/** KV's bulk get takes at most 100 keys. */
-const KEYS_PER_GET = 100;
+/** KV's bulk get takes at most 100 keys; Durable Object SQL at most 100 bound parameters. */
+const KEYS_PER_READ = 100;
 /** Records kept in the writer's memory, by approximate size (UTF-16 text and overhead). */
 const CACHE_BYTES = 16 * 1024 * 1024;
 const approximateSize = (r: StoredArticle) =>
   2 * (r.article.body.length + r.article.summary.length + r.article.title.length) + 2048;
 
 export class RecordStore {
+  private readonly sql: SqlStorage;
   private readonly kv: KVNamespace;
   private readonly cache = new BoundedCache<string, StoredArticle>(CACHE_BYTES, approximateSize);
 
-  constructor(kv: KVNamespace) {
+  constructor(sql: SqlStorage, kv: KVNamespace) {
+    this.sql = sql;
     this.kv = kv;
   }
 
@@ -35,40 +44,87 @@ export class RecordStore {
       if (cached) found.set(slug, cached);
       return !cached;
     });
-    for (let i = 0; i < missing.length; i += KEYS_PER_GET) {
-      const batch = missing.slice(i, i + KEYS_PER_GET);
-      const values = await this.kv.get(batch.map(articleKey), "text");
+    const notInSql: string[] = [];
+    for (let i = 0; i < missing.length; i += KEYS_PER_READ) {
+      const batch = missing.slice(i, i + KEYS_PER_READ);
+      const rows = new Map(
+        this.sql
+          .exec<{ slug: string; record: string }>(
+            `SELECT slug, record FROM records WHERE slug IN (${batch.map(() => "?").join(",")})`,
+            ...batch,
+          )
+          .toArray()
+          .map((row) => [row.slug, row.record]),
+      );
       for (const slug of batch) {
-        const decoded = decodeStoredArticle(values.get(articleKey(slug)) ?? null, slug);
-        if (decoded.ok) {
-          this.cache.set(slug, decoded.record);
-          found.set(slug, decoded.record);
-          if (decoded.migrated)
-            console.warn(
-              `migrated ${articleKey(slug)} to schema version ${SCHEMA_VERSION} in memory`,
-            );
-        } else {
-          console.error(`skipping unreadable record ${articleKey(slug)}: ${decoded.reason}`);
-        }
+        const text = rows.get(slug);
+        if (text === undefined) notInSql.push(slug);
+        else this.accept(slug, text, found);
       }
     }
+    if (notInSql.length > 0) await this.readLegacy(notInSql, found);
     return found;
   }
 
-  /** Writes (or, for null, deletes) records; the cache follows only once KV has them. */
-  async write(records: Map<string, StoredArticle | null>): Promise<void> {
-    await Promise.all(
-      [...records].map(([slug, record]) =>
-        withRetries(() =>
-          record
-            ? this.kv.put(articleKey(slug), JSON.stringify(record))
-            : this.kv.delete(articleKey(slug)),
-        ),
-      ),
-    );
+  /**
+   * Records that earlier versions kept in KV: moved into SQLite (then deleted from KV)
+   * when read. A slug in neither store is logged like an unreadable record.
+   */
+  private async readLegacy(slugs: string[], found: Map<string, StoredArticle>): Promise<void> {
+    for (let i = 0; i < slugs.length; i += KEYS_PER_READ) {
+      const batch = slugs.slice(i, i + KEYS_PER_READ);
+      const values = await this.kv.get(batch.map(articleKey), "text");
+      for (const slug of batch) {
+        const text = values.get(articleKey(slug)) ?? null;
+        if (this.accept(slug, text, found) && text !== null) {
+          this.sql.exec("INSERT OR IGNORE INTO records (slug, record) VALUES (?, ?)", slug, text);
+          // Only once SQLite holds it; a failed delete leaves a copy nobody reads.
+          await this.kv.delete(articleKey(slug)).catch(() => {});
+          console.warn(`moved ${articleKey(slug)} from KV into the Publisher's storage`);
+        }
+      }
+    }
+  }
+
+  private accept(slug: string, text: string | null, found: Map<string, StoredArticle>): boolean {
+    const decoded = decodeStoredArticle(text, slug);
+    if (!decoded.ok) {
+      console.error(`skipping unreadable record ${articleKey(slug)}: ${decoded.reason}`);
+      return false;
+    }
+    this.cache.set(slug, decoded.record);
+    found.set(slug, decoded.record);
+    if (decoded.migrated)
+      console.warn(`migrated ${articleKey(slug)} to schema version ${SCHEMA_VERSION} in memory`);
+    return true;
+  }
+
+  /**
+   * Writes (or, for null, deletes) records. Synchronous SQL: the caller runs it in the
+   * same transaction as the catalogue entries that name them.
+   */
+  write(records: Map<string, StoredArticle | null>): void {
+    for (const [slug, record] of records) {
+      if (record)
+        this.sql.exec(
+          "INSERT INTO records (slug, record) VALUES (?, ?) ON CONFLICT (slug) DO UPDATE SET record = excluded.record",
+          slug,
+          JSON.stringify(record),
+        );
+      else this.sql.exec("DELETE FROM records WHERE slug = ?", slug);
+    }
+  }
+
+  /** After the transaction that wrote them committed: the cache follows storage. */
+  remember(records: Map<string, StoredArticle | null>): void {
     for (const [slug, record] of records) {
       if (record) this.cache.set(slug, record);
       else this.cache.delete(slug);
     }
+  }
+
+  /** A delete also removes a copy an earlier version left in KV (if any). */
+  async forgetLegacy(slugs: string[]): Promise<void> {
+    await Promise.all(slugs.map((slug) => this.kv.delete(articleKey(slug)).catch(() => {})));
   }
 }
