@@ -1,5 +1,6 @@
 /**
- * Can anyone slow the writer from outside? Publish latency while 50 connections request
+ * Can anyone slow the writer from outside? (`floodBase`: where the flood goes, by default
+ * the Worker that also runs the writer.) Publish latency while 50 connections request
  * random unknown categories, authors, articles and archive pages as fast as they can,
  * against the same publishes with no load. Unknown paths answer 404 from the path
  * grammar or one KV read, without a Publisher call, so the ratio should stay near 1
@@ -68,6 +69,7 @@ export async function benchFlood(
   slug: string,
   article: object,
   publishes = 15,
+  floodBase = base,
 ): Promise<FloodFigures> {
   const quiet = await timedPublishes(base, token, slug, article, publishes, "quiet");
   let statuses: Record<string, number> = {};
@@ -76,7 +78,7 @@ export async function benchFlood(
   const finished = new Promise<void>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: base,
+        url: floodBase,
         connections: 50,
         duration: 600,
         timeout: 10,

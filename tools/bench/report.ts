@@ -35,6 +35,8 @@ export interface SizeRun {
   load: LoadResult;
   /** Publish latency under a flood of unknown paths (measured at the largest size). */
   flood?: FloodFigures;
+  /** The same, with the flood served by a second workerd on the same KV (as edge isolates would). */
+  floodEdge?: FloodFigures;
   http: TargetResult[];
   cpu: CpuRow[];
   reads: ReadCount[];
@@ -246,25 +248,37 @@ export function summaryMarkdown(report: BenchReport): string {
     ),
     "info",
   ]);
-  const flooded = sizes.filter((s) => s.flood);
-  if (flooded.length > 0) {
+  const floodRow = (label: string, of: (s: SizeRun) => FloodFigures | undefined) => {
+    const flooded = sizes.filter((s) => of(s));
+    if (flooded.length === 0) return;
     rows.push([
-      "publish p50 while 50 connections request random unknown paths (flood/quiet)",
+      label,
       `≤ ${TARGETS.maxFloodRatio}×`,
-      ...sizes.map((s) =>
-        s.flood
-          ? `${ms(s.flood.floodP50Ms)} vs ${ms(s.flood.quietP50Ms)} (${times(s.flood.ratio)}), flood ${num(s.flood.floodRps)} req/s, statuses ${JSON.stringify(s.flood.floodStatuses)}`
-          : "",
-      ),
+      ...sizes.map((s) => {
+        const f = of(s);
+        return f
+          ? `${ms(f.floodP50Ms)} vs ${ms(f.quietP50Ms)} (${times(f.ratio)}), flood ${num(f.floodRps)} req/s, statuses ${JSON.stringify(f.floodStatuses)}`
+          : "";
+      }),
       verdict(
-        flooded.every(
-          (s) =>
-            (s.flood as FloodFigures).ratio <= TARGETS.maxFloodRatio &&
-            Object.keys((s.flood as FloodFigures).floodStatuses).every((code) => code === "404"),
-        ),
+        flooded.every((s) => {
+          const f = of(s) as FloodFigures;
+          return (
+            f.ratio <= TARGETS.maxFloodRatio &&
+            Object.keys(f.floodStatuses).every((code) => code === "404")
+          );
+        }),
       ),
     ]);
-  }
+  };
+  floodRow(
+    "publish p50 while 50 connections request random unknown paths (flood/quiet), one workerd",
+    (s) => s.flood,
+  );
+  floodRow(
+    "the same, the flood served by a second workerd on the same KV (the edge)",
+    (s) => s.floodEdge,
+  );
 
   // HTTP and KV reads, per route.
   const routes = sizes[0]?.http.map((r) => r.target.name) ?? [];
