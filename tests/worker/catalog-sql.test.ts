@@ -53,6 +53,13 @@ describe("SqlCatalog against the reference", () => {
       for (const page of [1, 2, 7, 30, 31]) {
         expect(sql.archivePage(page, 10)).toEqual(reference.archivePage(page, 10));
       }
+      // Sitemaps: the pages that hold a live entry, and the recent ones for Google News.
+      for (const size of [1, 7, 50, 1000])
+        expect(sql.pagesWithLive(size), `pages of ${size}`).toEqual(reference.pagesWithLive(size));
+      const published = entries.map((e) => Date.parse(e.published)).sort((a, b) => a - b);
+      for (const at of [0, 0.5, 0.9].map((q) => published[Math.floor(q * published.length)] ?? 0))
+        for (const limit of [5, 1000])
+          expect(sql.publishedSince(at, limit)).toEqual(reference.publishedSince(at, limit));
       // Keyset and offset paging agree with the reference and with each other.
       let cursor: { published: string; slug: string } | undefined;
       const walked: CatalogEntry[] = [];

@@ -32,6 +32,8 @@ export interface CatalogView {
   liveCount(): number;
   /** Live entries of a scope, newest first, at most `limit`. */
   newest(scope: FeedScope, limit: number): CatalogEntry[];
+  /** Live entries of the site published at or after `sinceMs`, newest first, at most `limit`. */
+  publishedSince(sinceMs: number, limit: number): CatalogEntry[];
   /** Live entries numbered into archive page `page`, newest first. */
   archivePage(page: number, pageSize: number): CatalogEntry[];
   /** The pages of `pageSize` sequence numbers that hold at least one live entry, ascending. */
@@ -84,6 +86,12 @@ export class MemoryCatalog implements CatalogView {
 
   newest(scope: FeedScope, limit: number): CatalogEntry[] {
     return selectLive(this.entries.values(), scope, limit);
+  }
+
+  publishedSince(sinceMs: number, limit: number): CatalogEntry[] {
+    return selectLive(this.entries.values(), { kind: "site" }, Number.POSITIVE_INFINITY)
+      .filter((e) => toEpochMs(e.published) >= sinceMs)
+      .slice(0, limit);
   }
 
   archivePage(page: number, pageSize: number): CatalogEntry[] {

@@ -22,6 +22,7 @@ import { renderPartnerFeed } from "../partners/partner-feed.ts";
 import type { SiteConfig } from "../site.ts";
 import {
   NEWS_SITEMAP_MAX,
+  NEWS_WINDOW_MS,
   renderNewsSitemap,
   renderRobots,
   renderSitemapIndex,
@@ -220,7 +221,8 @@ const searchDocs: DocumentKind<SearchTarget> = {
   documentCount: () => 3,
   plan(target, catalog, { site, nowMs }) {
     const pages = catalog.pagesWithLive(SITEMAP_PAGE_SIZE);
-    const recent = catalog.newest(SITE, NEWS_SITEMAP_MAX);
+    // Only the last two days are read: a publish parses a day's articles, not 1,000.
+    const recent = catalog.publishedSince(nowMs - NEWS_WINDOW_MS, NEWS_SITEMAP_MAX);
     return {
       target,
       slugs: [],

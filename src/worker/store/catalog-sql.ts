@@ -337,6 +337,17 @@ export class SqlCatalog implements CatalogView {
     );
   }
 
+  publishedSince(sinceMs: number, limit: number): CatalogEntry[] {
+    return this.entries(
+      this.sql.exec(
+        `SELECT entry FROM articles WHERE status = 'live' AND published_ms >= ?
+         ORDER BY published_ms DESC, slug LIMIT ?`,
+        sinceMs,
+        limit,
+      ),
+    );
+  }
+
   archivePage(page: number, pageSize: number): CatalogEntry[] {
     const low = (page - 1) * pageSize;
     return this.entries(
