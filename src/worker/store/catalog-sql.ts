@@ -170,9 +170,9 @@ export class SqlCatalog implements CatalogView {
   ): { kind: "category" | "author"; slug: string }[] {
     return this.sql
       .exec(
-        `SELECT DISTINCT kind, scope FROM scope_members WHERE kind > ? OR (kind = ? AND scope > ?)
+        // A row value, which the (kind, scope, …) index can seek to: no scan of the members.
+        `SELECT DISTINCT kind, scope FROM scope_members WHERE (kind, scope) > (?, ?)
          ORDER BY kind, scope LIMIT ?`,
-        after?.kind ?? "",
         after?.kind ?? "",
         after?.slug ?? "",
         limit,
@@ -352,7 +352,7 @@ export class SqlCatalog implements CatalogView {
     const low = (page - 1) * pageSize;
     return this.entries(
       this.sql.exec(
-        `SELECT entry FROM articles WHERE seq > ? AND seq <= ? AND status = 'live'
+        `SELECT entry FROM articles INDEXED BY articles_by_seq WHERE seq > ? AND seq <= ? AND status = 'live'
          ORDER BY published_ms DESC, slug`,
         low,
         low + pageSize,
@@ -362,7 +362,10 @@ export class SqlCatalog implements CatalogView {
 
   /**
    * One probe per page on the unique seq index (a page count of maxSeq / pageSize, about
-   * 100 at 100,000 articles for sitemaps), never a scan of the live rows.
+   * 100 at 100,000 articles for sitemaps), never a scan of the live rows. Durable Object
+   * SQLite keeps no statistics (no ANALYZE), so its planner would pick the status index
+   * for `status = 'live'` and scan every live row: queries by seq range and by expiry
+   * name their index (INDEXED BY), found with EXPLAIN QUERY PLAN at 100,000 rows.
    */
   pagesWithLive(pageSize: number): number[] {
     const pages: number[] = [];
@@ -371,7 +374,7 @@ export class SqlCatalog implements CatalogView {
       const low = (page - 1) * pageSize;
       const hit = this.sql
         .exec(
-          "SELECT 1 FROM articles WHERE seq > ? AND seq <= ? AND status = 'live' LIMIT 1",
+          "SELECT 1 FROM articles INDEXED BY articles_by_seq WHERE seq > ? AND seq <= ? AND status = 'live' LIMIT 1",
           low,
           low + pageSize,
         )
@@ -456,7 +459,7 @@ export class SqlCatalog implements CatalogView {
            SELECT entry, published_ms AS at, slug FROM articles
              WHERE status = 'scheduled' AND published_ms <= ?
            UNION ALL
-           SELECT entry, expires_ms AS at, slug FROM articles
+           SELECT entry, expires_ms AS at, slug FROM articles INDEXED BY articles_expiring
              WHERE status = 'live' AND expires_ms IS NOT NULL AND expires_ms <= ?
          ) ORDER BY at, slug LIMIT ?`,
         nowMs,
@@ -472,7 +475,8 @@ export class SqlCatalog implements CatalogView {
         `SELECT MIN(at) AS at FROM (
            SELECT MIN(published_ms) AS at FROM articles WHERE status = 'scheduled'
            UNION ALL
-           SELECT MIN(expires_ms) AS at FROM articles WHERE status = 'live' AND expires_ms IS NOT NULL
+           SELECT MIN(expires_ms) AS at FROM articles INDEXED BY articles_expiring
+             WHERE status = 'live' AND expires_ms IS NOT NULL
          )`,
       )
       .one();
