@@ -30,7 +30,7 @@ import { FEED_FILES, FEED_MEDIA_TYPES, type FeedFormat, feedPath } from "../../s
 import { publisherOf } from "../../src/worker/site-config.ts";
 import { articleKey, type DocMeta, docKey } from "../../src/worker/store/keys.ts";
 import { type ParsedFeed, parseAll, parseXmlStrict } from "../../tools/feed-parsers.ts";
-import { publish, request, sampleArticle, TOKEN } from "./helpers.ts";
+import { publish, remove, request, sampleArticle, TOKEN } from "./helpers.ts";
 import { deleteRawRecord, readRawRecord, writeRawRecord } from "./stored-records.ts";
 
 const GOOD = ["good-one", "good-two", "good-three"];
@@ -251,8 +251,7 @@ describe("faults in stored records and documents", () => {
     expect(api.authors).toEqual([{ name: "سعيد عريقات", slug: "author" }]);
   });
 
-  it("a record an earlier version kept in KV is moved into the Publisher's storage and deleted from KV", async () => {
-    expect(await env.ARTICLES.get(articleKey(LEGACY))).toBeNull();
+  it("a record an earlier version kept in KV is moved into the Publisher's storage; its KV copy goes with the article", async () => {
     const moved = await readRawRecord(LEGACY);
     expect(moved && JSON.parse(moved).title).toBe(LEGACY_TITLE);
     expect(
@@ -261,6 +260,11 @@ describe("faults in stored records and documents", () => {
     // New records never go to KV.
     expect(await env.ARTICLES.get(articleKey("good-four"))).toBeNull();
     expect(await readRawRecord("good-four")).not.toBeNull();
+    // A takedown deletes the old copy too: no text of a deleted article stays in KV.
+    expect(await env.ARTICLES.get(articleKey(LEGACY))).not.toBeNull();
+    expect((await remove(LEGACY)).status).toBe(204);
+    expect(await env.ARTICLES.get(articleKey(LEGACY))).toBeNull();
+    expect(await readRawRecord(LEGACY)).toBeNull();
   });
 
   it("the catalogue still lists an article whose record was deleted; feeds and its API entry leave it out", async () => {

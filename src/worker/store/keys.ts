@@ -3,7 +3,7 @@
  *
  * | key                | value                                      | metadata |
  * |--------------------|--------------------------------------------|----------|
- * | `article:<slug>`   | a record as earlier versions stored it: read once, moved into the Publisher's SQLite storage (records.ts) and deleted | — |
+ * | `article:<slug>`   | a record as earlier versions stored it: read once and moved into the Publisher's SQLite storage (records.ts); deleted with the article | — |
  * | `doc:<path>`       | a rendered feed or page, exactly as served | DocMeta  |
  *
  * `<path>` is the URL path the document is served at (`/feed.xml`, `/articles/<slug>`,

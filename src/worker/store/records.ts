@@ -8,8 +8,9 @@
  * a commit writes a record and its catalogue entry in one transaction (nothing can hold
  * one without the other), a publish costs one KV write fewer (KV is billed per write and
  * paced at one write per key per second), and a read of an absent record costs nothing.
- * Records stored in KV by earlier versions (`article:<slug>`) are read from there once,
- * moved into SQLite and deleted from KV.
+ * Records stored in KV by earlier versions (`article:<slug>`) are read from there once
+ * and moved into SQLite; the KV copy, which nothing reads again, is deleted with the
+ * article.
  */
 import { BoundedCache } from "../../core/bounded-cache.ts";
 import {
@@ -67,8 +68,8 @@ export class RecordStore {
   }
 
   /**
-   * Records that earlier versions kept in KV: moved into SQLite (then deleted from KV)
-   * when read. A slug in neither store is logged like an unreadable record.
+   * Records that earlier versions kept in KV: moved into SQLite when read. A slug in
+   * neither store is logged like an unreadable record.
    */
   private async readLegacy(slugs: string[], found: Map<string, StoredArticle>): Promise<void> {
     for (let i = 0; i < slugs.length; i += KEYS_PER_READ) {
@@ -78,8 +79,9 @@ export class RecordStore {
         const text = values.get(articleKey(slug)) ?? null;
         if (this.accept(slug, text, found) && text !== null) {
           this.sql.exec("INSERT OR IGNORE INTO records (slug, record) VALUES (?, ?)", slug, text);
-          // Only once SQLite holds it; a failed delete leaves a copy nobody reads.
-          await this.kv.delete(articleKey(slug)).catch(() => {});
+          // The KV copy stays until the article is deleted (forgetLegacy): a delete per
+          // record here would take a re-render batch of old records past Workers' 1,000
+          // KV operations per invocation, and nothing reads the copy again.
           console.warn(`moved ${articleKey(slug)} from KV into the Publisher's storage`);
         }
       }
