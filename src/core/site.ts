@@ -126,6 +126,8 @@ export function parseSiteConfig(vars: Vars): SiteConfig {
     if (error instanceof PartnerConfigError) throw new ConfigError(error.message);
     throw error;
   }
+  const smartnewsLogo = text(vars, "SMARTNEWS_LOGO", "");
+  if (smartnewsLogo) partners.smartnewsLogo = absoluteUrl("SMARTNEWS_LOGO", smartnewsLogo);
   return {
     // Without a trailing slash: paths are appended to it.
     url: siteUrl.replace(/\/$/, ""),

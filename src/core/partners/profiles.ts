@@ -191,7 +191,7 @@ export interface PartnerSettings {
   profiles: PartnerProfile[];
   /** Channel language for profiles that want a region (PARTNER_LANGUAGE). */
   language?: string;
-  /** SmartNews' snf:logo (SMARTNEWS_LOGO), an absolute http(s) URL. */
+  /** SmartNews' snf:logo (SMARTNEWS_LOGO), an absolute http(s) URL; site.ts checks it. */
   smartnewsLogo?: string;
 }
 
@@ -273,14 +273,7 @@ export function parsePartnerSettings(vars: Record<string, unknown>): PartnerSett
     throw new PartnerConfigError(
       `${needsRegion.name} wants the feed language with a region: set PARTNER_LANGUAGE (for example "ar-PS")`,
     );
-  const logo = typeof vars.SMARTNEWS_LOGO === "string" ? vars.SMARTNEWS_LOGO.trim() : "";
-  if (logo && !/^https?:\/\/[^\s\\]+$/.test(logo))
-    throw new PartnerConfigError(`SMARTNEWS_LOGO is "${logo}": give an absolute http(s) URL`);
-  return {
-    profiles,
-    ...(language ? { language } : {}),
-    ...(logo ? { smartnewsLogo: logo } : {}),
-  };
+  return { profiles, ...(language ? { language } : {}) };
 }
 
 /** The secret that holds a private partner's token: PARTNER_TOKEN_MSN, PARTNER_TOKEN_APPLE_NEWS… */
