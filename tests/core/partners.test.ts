@@ -337,11 +337,9 @@ describe("profiles from configuration", () => {
 
 describe("warnings for editors", () => {
   it("say which partner leaves an article out, and why", () => {
-    const profiles = site.partners.profiles;
     const warnings = partnerWarnings(
-      profiles,
+      site,
       { title: "قصير", language: "ar", published: new Date(NOW).toISOString() },
-      () => "ar",
       NOW,
     );
     const by = (id: string) => warnings.filter((w) => w.partner === id).map((w) => w.message);

@@ -6,6 +6,7 @@
  */
 import type { Article } from "../article.ts";
 import { primaryLanguage } from "../language.ts";
+import type { SiteConfig } from "../site.ts";
 import type { PartnerProfile } from "./profiles.ts";
 
 export interface Admission {
@@ -16,6 +17,13 @@ export interface Admission {
   dropImage?: boolean;
   /** Why the article is left out, or what the partner will not get (empty: nothing). */
   reasons: string[];
+}
+
+/** The channel language a partner gets: with a region where its profile needs one. */
+export function partnerLanguage(site: SiteConfig, profile: PartnerProfile): string {
+  return profile.languageWithRegion && site.partners.language
+    ? site.partners.language
+    : site.language;
 }
 
 /** Characters as a person counts them (code points, not UTF-16 units). */
@@ -113,13 +121,12 @@ export interface PartnerWarning {
 
 /** What each enabled partner will not take of this article, for the admin API's answer. */
 export function partnerWarnings(
-  profiles: readonly PartnerProfile[],
+  site: SiteConfig,
   article: Admissible,
-  languageOf: (profile: PartnerProfile) => string,
   nowMs: number,
 ): PartnerWarning[] {
-  return profiles.flatMap((profile) =>
-    admit(profile, article, languageOf(profile), nowMs).reasons.map((message) => ({
+  return site.partners.profiles.flatMap((profile) =>
+    admit(profile, article, partnerLanguage(site, profile), nowMs).reasons.map((message) => ({
       partner: profile.id,
       message,
     })),

@@ -17,7 +17,7 @@ import { fitToBudget } from "../publishing/limits.ts";
 import type { SiteConfig } from "../site.ts";
 import { escapeXml as x } from "../text.ts";
 import { absolute, articlePath, partnerFeedPath, SITE } from "../urls.ts";
-import { admit } from "./admission.ts";
+import { admit, partnerLanguage } from "./admission.ts";
 import type { PartnerProfile } from "./profiles.ts";
 
 const NAMESPACES = {
@@ -27,13 +27,6 @@ const NAMESPACES = {
   snf: 'xmlns:snf="http://www.smartnews.be/snf"',
   webfeeds: WEBFEEDS_NS,
 };
-
-/** The channel language a partner gets: with a region where its profile needs one. */
-export function partnerLanguage(site: SiteConfig, profile: PartnerProfile): string {
-  return profile.languageWithRegion && site.partners.language
-    ? site.partners.language
-    : site.language;
-}
 
 /** At most `max` characters, cut at a word where there is one. */
 function shorten(text: string, max: number): string {

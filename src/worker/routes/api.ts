@@ -13,8 +13,7 @@ import {
 } from "../../core/article.ts";
 import { ARTICLE_STATUSES, type ArticleStatus, statusOf } from "../../core/catalog.ts";
 import { findUnsafeMarkup } from "../../core/html.ts";
-import { type PartnerWarning, partnerWarnings } from "../../core/partners/admission.ts";
-import { partnerLanguage } from "../../core/partners/partner-feed.ts";
+import { partnerWarnings } from "../../core/partners/admission.ts";
 import { BULK_MAX_ARTICLES } from "../../core/publishing/limits.ts";
 import type { SiteConfig } from "../../core/site.ts";
 import type { StoredArticle } from "../../core/stored-article.ts";
@@ -208,16 +207,6 @@ function checkArticle(site: SiteConfig, input: unknown, slug: string): Validatio
   return checked;
 }
 
-/** Why enabled partners' feeds will leave the article out, or take it without something. */
-function warningsOf(site: SiteConfig, article: StoredArticle["article"]): PartnerWarning[] {
-  return partnerWarnings(
-    site.partners.profiles,
-    article,
-    (profile) => partnerLanguage(site, profile),
-    Date.now(),
-  );
-}
-
 apiRoutes.put("/articles/:slug", async (c) => {
   const slug = c.req.param("slug");
   const input = await readJson(c, MAX_BODY_BYTES);
@@ -240,7 +229,7 @@ apiRoutes.put("/articles/:slug", async (c) => {
     );
   }
   const status = result.status === "created" ? 201 : 200;
-  const warnings = warningsOf(site, result.record.article);
+  const warnings = partnerWarnings(site, result.record.article, Date.now());
   return c.json({ ...toApiArticle(site, result.record, result.articleStatus), warnings }, status, {
     Location: absolute(site, `/api/articles/${slug}`),
   });
@@ -295,7 +284,7 @@ apiRoutes.put("/articles", async (c) => {
     updated: count("updated"),
     unchanged: count("unchanged"),
     articles: result.results.map(({ slug, status, record, articleStatus }) => {
-      const warnings = warningsOf(site, record.article);
+      const warnings = partnerWarnings(site, record.article, Date.now());
       return {
         slug,
         status,
