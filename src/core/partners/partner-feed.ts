@@ -99,20 +99,25 @@ export function renderPartnerFeed(
   const description = profile.descriptionMax
     ? shorten(site.description, profile.descriptionMax)
     : site.description;
+  const branding = profile.extensions.includes("webfeeds") ? webfeedsElements(site) : [];
   const channel = [
     // SmartNews' documented form, an unqualified <url> inside: the W3C validator reports
     // it (NotInANamespace), so it is written only where SMARTNEWS_LOGO asks for it.
     ...(smartnewsLogo ? [`<snf:logo><url>${x(smartnewsLogo)}</url></snf:logo>`] : []),
-    ...(profile.extensions.includes("webfeeds") ? webfeedsElements(site) : []),
+    ...branding,
   ];
   const namespaces = [
     ...(msn ? [NAMESPACES.mi, NAMESPACES.dcterms] : []),
     ...(smartnewsLogo ? [NAMESPACES.snf] : []),
-    ...(profile.extensions.includes("webfeeds") && channel.length > 0 ? [NAMESPACES.webfeeds] : []),
+    ...(branding.length > 0 ? [NAMESPACES.webfeeds] : []),
   ];
+  // RSS writes no tombstones; given to the feed, they date it (its newest change).
+  const tombstones = retracted.flatMap((e) =>
+    e.deleted ? [{ id: absolute(site, articlePath(e.slug)), when: e.deleted }] : [],
+  );
 
   const render = (some: FeedEntry[]): RenderedDoc[] => {
-    const base = buildScopeFeed({ site, scope: SITE, entries: some, tombstones: [] });
+    const base = buildScopeFeed({ site, scope: SITE, entries: some, tombstones });
     const rssExtras: RssExtras = {
       utcDates: profile.utcDates === true,
       ...(profile.ttlMinutes ? { ttlMinutes: profile.ttlMinutes } : {}),
@@ -128,7 +133,6 @@ export function renderPartnerFeed(
       language,
       self: { rss: self, atom: self, json: self },
       links: {},
-      updated: newestOf(base.updated, retracted),
       rssExtras,
     };
     return [
@@ -143,11 +147,4 @@ export function renderPartnerFeed(
     ];
   };
   return fitToBudget(entries, profile.maxBytes, render)[0] as RenderedDoc;
-}
-
-function newestOf(updated: string, retracted: CatalogEntry[]): string {
-  let best = updated;
-  for (const e of retracted)
-    if (e.deleted && toEpochMs(e.deleted) > toEpochMs(best)) best = e.deleted;
-  return best;
 }
