@@ -15,7 +15,7 @@
 import { formatRfc3339, toEpochMs } from "./dates.ts";
 import type { RenderedDoc } from "./documents.ts";
 import type { SiteConfig } from "./site.ts";
-import { escapeXml, stripXmlForbidden } from "./text.ts";
+import { escapeXml as text } from "./text.ts";
 import {
   absolute,
   articlePath,
@@ -44,8 +44,6 @@ export interface SitemapEntry {
   updated: string;
   language: string;
 }
-
-const text = (s: string) => escapeXml(stripXmlForbidden(s));
 
 function xmlDoc(path: string, body: string, site: SiteConfig, updated: string): RenderedDoc {
   return { path, body, contentType: XML_TYPE, language: site.language, status: 200, updated };

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
-import { partnerTokenName } from "../../core/partners/profiles.ts";
+import { type PartnerProfile, partnerTokenName } from "../../core/partners/profiles.ts";
 import {
   absolute,
   NEWS_SITEMAP_PATH,
@@ -185,10 +185,8 @@ async function loadFeedOrView(
  */
 async function partnerRefusal(
   c: Context<AppEnv>,
-  target: Extract<PublicDoc, { kind: "partner" }>,
+  profile: PartnerProfile | undefined,
 ): Promise<Response | undefined> {
-  const { site } = siteOf(c.env);
-  const profile = site.partners.profiles.find((p) => p.id === target.id);
   if (!profile) return notFound(c);
   if (!profile.private) return undefined;
   const secretName = partnerTokenName(profile.id);
@@ -212,19 +210,19 @@ async function partnerRefusal(
 }
 
 async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
+  const { site } = siteOf(c.env);
   let privateFeed = false;
   if (target.kind === "partner") {
-    const refusal = await partnerRefusal(c, target);
+    const profile = site.partners.profiles.find((p) => p.id === target.id);
+    const refusal = await partnerRefusal(c, profile);
     if (refusal) return refusal;
-    privateFeed =
-      siteOf(c.env).site.partners.profiles.find((p) => p.id === target.id)?.private === true;
+    privateFeed = profile?.private === true;
   }
   const path = pathOf(target);
   const isFeed = formatOf(target) !== undefined;
   const doc = await loadFeedOrView(c, target, path);
   if (!doc) return notFound(c);
   const { meta } = doc;
-  const { site } = siteOf(c.env);
   const lastModifiedMs = toEpochMs(meta.lastModified);
   // A plain record, turned into Headers once by the Response (see notModifiedResponse).
   // The view is its own document: its own bytes, content type and ETag.
