@@ -1,14 +1,14 @@
 /**
  * Rendering targets and storing their documents: the KV writes of a rebuild, with their
- * validators in SQLite. Render jobs run CHUNK_DOCS documents at a time, so memory holds
- * one chunk's bodies whatever a rebuild covers. A record that cannot be rendered is left
+ * validators in SQLite, in bounded groups (below), so memory holds one group whatever a
+ * rebuild covers. A record that cannot be rendered is left
  * out (logged under its key), a document over a KV limit is not written (logged), and
  * a document whose write fails is handed back for a retry; none fails the others.
  */
 import { isoFromEpochMs } from "../../core/dates.ts";
 import { type RenderedDoc, strongEtag } from "../../core/documents.ts";
 import { type DocMeta, docMetaOf } from "../../core/publishing/doc-meta.ts";
-import { documentCount, type Prepared, type RenderJob } from "../../core/publishing/kinds.ts";
+import type { Prepared, RenderJob } from "../../core/publishing/kinds.ts";
 import { documentLimitProblem } from "../../core/publishing/limits.ts";
 import { type Target, targetKey } from "../../core/publishing/targets.ts";
 import { nextValidators, type Validators } from "../../core/publishing/validators.ts";
@@ -20,10 +20,17 @@ import type { RecordStore } from "./records.ts";
 import { withRetries } from "./retry.ts";
 
 /**
- * Documents rendered and stored at a time: a rebuild of hundreds of feeds holds only
- * this many bodies in memory at once (a full feed is up to FEED_MAX_BYTES).
+ * A rebuild's memory is bounded by what it holds at once, not by how many documents it
+ * covers: the records of at most READ_SLUGS articles (read and prepared together), and
+ * rendered bodies up to FLUSH_CHARS UTF-16 code units (or FLUSH_DOCS documents) before
+ * they are stored, plus the documents of the one job that crossed the line (a scope's
+ * feeds are at most FEED_MAX_BYTES each). Measured by size, not by count: a bulk
+ * commit's 200 article pages are two KV round trips, where a count of 12 made 17, each
+ * paying a round trip and a SQLite write of validators.
  */
-const CHUNK_DOCS = 12;
+const READ_SLUGS = 250;
+const FLUSH_DOCS = 100;
+const FLUSH_CHARS = 4 * 1024 * 1024;
 
 export interface ServedDoc {
   /** Bytes as stored (the read path never decodes them), or text just rendered. */
@@ -41,6 +48,28 @@ export interface WriteOutcome {
 }
 
 const encoder = new TextEncoder();
+
+interface Rendered {
+  doc: RenderedDoc;
+  target: Target;
+}
+
+/** Consecutive jobs, cut where their records would pass `maxSlugs` (at least one job each). */
+function* groupsBySlugs(jobs: RenderJob[], maxSlugs: number): Generator<RenderJob[]> {
+  let group: RenderJob[] = [];
+  const slugs = new Set<string>();
+  for (const job of jobs) {
+    const adds = job.slugs.filter((slug) => !slugs.has(slug)).length;
+    if (group.length > 0 && slugs.size + adds > maxSlugs) {
+      yield group;
+      group = [];
+      slugs.clear();
+    }
+    group.push(job);
+    for (const slug of job.slugs) slugs.add(slug);
+  }
+  if (group.length > 0) yield group;
+}
 
 export class DocumentWriter {
   private readonly kv: KVNamespace;
@@ -66,34 +95,43 @@ export class DocumentWriter {
 
   async write(jobs: RenderJob[], wanted: Set<string>, build: string): Promise<WriteOutcome> {
     const outcome: WriteOutcome = { kept: new Map(), changedFeeds: [], failed: [] };
-    for (let start = 0; start < jobs.length; ) {
-      let docs = 0;
-      let end = start;
-      while (end < jobs.length) {
-        const count = documentCount((jobs[end] as RenderJob).target);
-        if (end > start && docs + count > CHUNK_DOCS) break;
-        docs += count;
-        end++;
-      }
-      const chunk = jobs.slice(start, end);
-      start = end;
-      for (const stored of await this.store(
-        this.render(chunk, await this.prepared(chunk)),
-        build,
-        outcome,
-      )) {
-        const { doc, meta, changed } = stored;
+    // Saved once, after every document is stored (or the write stops): a validator
+    // names a document KV holds, and each SQLite write outside a transaction is a commit.
+    const saved = new Map<string, Validators>();
+    let pending: Rendered[] = [];
+    let pendingChars = 0;
+    const flush = async () => {
+      const batch = pending;
+      pending = [];
+      pendingChars = 0;
+      for (const { doc, meta, changed } of await this.store(batch, build, outcome)) {
+        saved.set(doc.path, { etag: meta.etag, lastModified: meta.lastModified });
         if (wanted.has(doc.path)) outcome.kept.set(doc.path, { body: doc.body, meta });
         // Subscription feeds and partner feeds are WebSub topics (archive pages are fixed).
         const kind = parsePath(doc.path)?.kind;
         if (changed && (kind === "feed" || kind === "partner")) outcome.changedFeeds.push(doc.path);
       }
+    };
+    try {
+      for (const group of groupsBySlugs(jobs, READ_SLUGS)) {
+        const prepared = await this.prepared(group);
+        for (const job of group) {
+          for (const rendered of this.render(job, prepared)) {
+            pending.push(rendered);
+            pendingChars += rendered.doc.body.length;
+          }
+          if (pending.length >= FLUSH_DOCS || pendingChars >= FLUSH_CHARS) await flush();
+        }
+      }
+      if (pending.length > 0) await flush();
+    } finally {
+      this.catalog.saveValidators(saved);
     }
     return outcome;
   }
 
-  private async prepared(chunk: RenderJob[]): Promise<Map<string, Prepared>> {
-    const records = await this.records.read([...new Set(chunk.flatMap((j) => j.slugs))]);
+  private async prepared(group: RenderJob[]): Promise<Map<string, Prepared>> {
+    const records = await this.records.read([...new Set(group.flatMap((j) => j.slugs))]);
     const prepared = new Map<string, Prepared>();
     for (const [slug, record] of records) {
       try {
@@ -105,23 +143,21 @@ export class DocumentWriter {
     return prepared;
   }
 
-  private render(chunk: RenderJob[], prepared: Map<string, Prepared>) {
-    return chunk.flatMap((job) => {
-      try {
-        return job.render(prepared).map((doc) => ({ doc, target: job.target }));
-      } catch (error) {
-        console.error(
-          `could not render ${targetKey(job.target)}; keeping its stored documents`,
-          error,
-        );
-        return [];
-      }
-    });
+  private render(job: RenderJob, prepared: Map<string, Prepared>): Rendered[] {
+    try {
+      return job.render(prepared).map((doc) => ({ doc, target: job.target }));
+    } catch (error) {
+      console.error(
+        `could not render ${targetKey(job.target)}; keeping its stored documents`,
+        error,
+      );
+      return [];
+    }
   }
 
-  /** Writes documents to KV, then their validators to SQLite. */
+  /** Writes documents to KV; their validators are the caller's to save. */
   private async store(
-    rendered: { doc: RenderedDoc; target: Target }[],
+    rendered: Rendered[],
     build: string,
     outcome: WriteOutcome,
   ): Promise<{ doc: RenderedDoc; meta: DocMeta; changed: boolean }[]> {
@@ -150,15 +186,6 @@ export class DocumentWriter {
         return { doc, meta, changed: before?.etag !== validators.etag };
       }),
     );
-    const stored = results.filter((r) => r !== undefined);
-    this.catalog.saveValidators(
-      new Map<string, Validators>(
-        stored.map(({ doc, meta }) => [
-          doc.path,
-          { etag: meta.etag, lastModified: meta.lastModified },
-        ]),
-      ),
-    );
-    return stored;
+    return results.filter((r) => r !== undefined);
   }
 }
