@@ -1032,7 +1032,20 @@ export function findUnsafeMarkup(
   body: string,
   format: "markdown" | "html",
 ): string[] {
-  return processBody(site, body, format, "check").problems;
+  return checkBody(site, body, format).problems;
+}
+
+/**
+ * Ingestion's check and, for a body it accepts, the HTML renderBodyHtml gives (one parse
+ * for both: the modes differ only where a problem is reported).
+ */
+export function checkBody(
+  site: SiteConfig,
+  body: string,
+  format: "markdown" | "html",
+): { problems: string[]; html?: string } {
+  const { html, problems } = processBody(site, body, format, "check");
+  return problems.length > 0 ? { problems } : { problems, html: html.trim() };
 }
 
 /** Sanitised HTML for feeds and pages, with absolute URLs. */

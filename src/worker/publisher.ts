@@ -16,7 +16,7 @@
  * and left out; it never fails another article's publish.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Article, FieldError } from "../core/article.ts";
+import type { FieldError } from "../core/article.ts";
 import { type ArticleStatus, type CatalogEntry, statusOf, wasPublic } from "../core/catalog.ts";
 import { isoFromEpochMs } from "../core/dates.ts";
 import { renderArticleDoc } from "../core/documents.ts";
@@ -133,8 +133,8 @@ export class Publisher extends DurableObject<Env> {
 
   // ---- changes -------------------------------------------------------------
 
-  async publish(slug: string, article: Article): Promise<PublishResult> {
-    const result = await this.publishMany([{ slug, article }]);
+  async publish(item: BulkItem): Promise<PublishResult> {
+    const result = await this.publishMany([item]);
     if (!result.ok)
       return { status: "refused", errors: result.errors.map(({ index: _, ...e }) => e) };
     return result.results[0] as PublishResult;
@@ -149,6 +149,13 @@ export class Publisher extends DurableObject<Env> {
     items: BulkItem[],
     options: { deferShared?: boolean } = {},
   ): Promise<BulkResult> {
+    // Bodies the Worker rendered while checking them, if its build is this one's.
+    const { build } = siteOf(this.env);
+    const rendered = new Map(
+      items.flatMap(({ slug, article, rendered }) =>
+        rendered?.build === build ? [[slug, { body: article.body, html: rendered.html }]] : [],
+      ),
+    );
     const result = await this.changes.run(async (): Promise<BulkResult & { change?: Change }> => {
       // Records of the articles already stored, in one read (bulk gets of 100).
       await this.records.read(items.map(({ slug }) => slug).filter((slug) => this.entryOf(slug)));
@@ -157,7 +164,7 @@ export class Publisher extends DurableObject<Env> {
         {
           entry: (slug) => this.entryOf(slug),
           record: (slug) => this.recordOf(slug),
-          problems: (record) => this.problemsOf(record),
+          problems: (record) => this.problemsOf(record, rendered.get(record.slug)),
         },
         {
           site: this.site,
@@ -366,19 +373,26 @@ export class Publisher extends DurableObject<Env> {
     return (await this.records.read([slug])).get(slug);
   }
 
-  /** Markdown, sanitising and cleaning, once per record version. */
-  private prepare(record: StoredArticle): Prepared {
+  /**
+   * Markdown, sanitising and cleaning, once per record version; `rendered` is the body's
+   * HTML from the Worker's check, used if it is of this very body.
+   */
+  private prepare(record: StoredArticle, rendered?: { body: string; html: string }): Prepared {
     let prepared = this.prepared.get(record);
     if (!prepared) {
-      prepared = prepareRecord(this.site, record);
+      const html = rendered?.body === record.article.body ? rendered.html : undefined;
+      prepared = prepareRecord(this.site, record, html);
       this.prepared.set(record, prepared);
     }
     return prepared;
   }
 
-  private problemsOf(record: StoredArticle): FieldError[] {
+  private problemsOf(
+    record: StoredArticle,
+    rendered?: { body: string; html: string },
+  ): FieldError[] {
     try {
-      return publishProblems(this.site, this.prepare(record));
+      return publishProblems(this.site, this.prepare(record, rendered));
     } catch (error) {
       return [{ path: "body", message: `cannot be rendered: ${(error as Error).message}` }];
     }

@@ -3,7 +3,6 @@
  * single writer) through here, and here the isolate forgets the documents it remembers,
  * so no write route can forget to and then serve stale documents.
  */
-import type { Article } from "../core/article.ts";
 import type { Env } from "./env.ts";
 import type { BulkItem, BulkResult, PublishResult } from "./publisher.ts";
 import { publisherOf } from "./site-config.ts";
@@ -18,8 +17,8 @@ async function forgettingAfter<T>(write: Promise<T>): Promise<T> {
 }
 
 export const writer = {
-  publish: (env: Env, slug: string, article: Article): Promise<PublishResult> =>
-    forgettingAfter(publisherOf(env).publish(slug, article) as Promise<PublishResult>),
+  publish: (env: Env, item: BulkItem): Promise<PublishResult> =>
+    forgettingAfter(publisherOf(env).publish(item) as Promise<PublishResult>),
   /** A bulk import: the feeds follow within seconds (a deferred rebuild shared by batches). */
   publishMany: (env: Env, items: BulkItem[]): Promise<BulkResult> =>
     forgettingAfter(

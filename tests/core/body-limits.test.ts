@@ -14,6 +14,7 @@ import type * as Xss from "xss";
 import xssDefault from "xss";
 import {
   BODY_LIMITS,
+  checkBody,
   findUnsafeMarkup,
   markdownShape,
   parseAttributes,
@@ -189,6 +190,54 @@ describe("the single-pass replacements agree with what they replace", () => {
         );
       }),
       { seed: 20261201, numRuns: 3000 },
+    );
+  });
+});
+
+describe("checkBody: the Worker's check hands the writer the HTML renderBodyHtml gives", () => {
+  it.each(ORDINARY)("$name", ({ body, format }) => {
+    expect(checkBody(site, body, format)).toEqual({
+      problems: [],
+      html: renderBodyHtml(site, body, format),
+    });
+  });
+
+  it("for every body it accepts, over random markup; none for a body it refuses", () => {
+    const piece = fc.constantFrom(
+      "نص ",
+      "**",
+      "_",
+      "> ",
+      "\n\n",
+      "- ",
+      "<b>",
+      "</b>",
+      "<div>",
+      "</div>",
+      '<img src="/a.png">',
+      '<img src="https://evil.example/a.png">',
+      "<script>",
+      '<a href="javascript:x">',
+      '<p onclick="x">',
+      "[r](/x)",
+      "![i](https://evil.example/i.png)",
+      "`",
+      "&amp;",
+      "<svg>",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }),
+        fc.constantFrom("markdown" as const, "html" as const),
+        (parts, format) => {
+          const body = parts.join("");
+          const checked = checkBody(site, body, format);
+          expect(checked.problems).toEqual(findUnsafeMarkup(site, body, format));
+          if (checked.problems.length > 0) expect(checked.html).toBeUndefined();
+          else expect(checked.html).toBe(renderBodyHtml(site, body, format));
+        },
+      ),
+      { seed: 20261201, numRuns: 2000 },
     );
   });
 });

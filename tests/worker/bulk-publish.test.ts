@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { validateArticle } from "../../src/core/article.ts";
 import { articleDigest } from "../../src/core/publishing/canonical.ts";
 import { BULK_MAX_ARTICLES } from "../../src/core/publishing/limits.ts";
-import { publisherOf } from "../../src/worker/site-config.ts";
+import { publisherOf, siteOf } from "../../src/worker/site-config.ts";
 import { publish, request, sampleArticle, snapshotFeeds, TOKEN } from "./helpers.ts";
 
 const bulk = (articles: unknown[]) =>
@@ -116,5 +116,24 @@ describe("GET /api/digests", () => {
       digests: Record<string, string>;
     };
     expect(Object.keys(second.digests)[0]).toBe("digest-c");
+  });
+
+  it("the writer uses the body HTML the Worker rendered only from its own build and for that very body", async () => {
+    const { build } = siteOf(env);
+    const publishWith = async (slug: string, rendered: { build: string; html: string }) => {
+      const article = validateArticle(sampleArticle({ body: `نص ${slug} الحقيقي.` }), slug);
+      if (!article.ok) throw new Error("fixture");
+      const result = await publisherOf(env).publish({ slug, article: article.article, rendered });
+      expect(result.status).toBe("created");
+      return (await request(`/articles/${slug}`)).text();
+    };
+    // What the Worker hands over is what the page shows: no second parse.
+    expect(await publishWith("handed-html", { build, html: "<p>من العامل</p>" })).toContain(
+      "من العامل",
+    );
+    // Another build's rendering (a deploy in progress) is rendered again here.
+    const other = await publishWith("other-build", { build: `${build}x`, html: "<p>قديم</p>" });
+    expect(other).not.toContain("قديم");
+    expect(other).toContain("نص other-build الحقيقي.");
   });
 });

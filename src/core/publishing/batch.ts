@@ -16,6 +16,11 @@ import type { Target } from "./targets.ts";
 export interface BatchItem {
   slug: string;
   article: Article;
+  /**
+   * The body's HTML, as the Worker rendered it while checking the article (renderBodyHtml
+   * with the configuration and renderer of `build`), so the writer need not parse it again.
+   */
+  rendered?: { build: string; html: string };
 }
 
 export interface BatchItemResult {

@@ -15,10 +15,13 @@ import { docMetaOf } from "./doc-meta.ts";
 import type { Prepared } from "./kinds.ts";
 import { ITEM_MAX_BYTES, KV_METADATA_MAX_BYTES, utf8Length } from "./limits.ts";
 
-/** Markdown, sanitising and cleaning, once per record version. Throws if the body cannot render. */
-export function prepareRecord(site: SiteConfig, record: StoredArticle): Prepared {
-  const html = renderBodyHtml(site, record.article.body, record.article.format);
-  return { record, entry: toFeedEntry(site, record, html) };
+/**
+ * Markdown, sanitising and cleaning, once per record version (`html`: the body already
+ * rendered by renderBodyHtml with this site). Throws if the body cannot render.
+ */
+export function prepareRecord(site: SiteConfig, record: StoredArticle, html?: string): Prepared {
+  const body = html ?? renderBodyHtml(site, record.article.body, record.article.format);
+  return { record, entry: toFeedEntry(site, record, body) };
 }
 
 /**

@@ -5,14 +5,9 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { Hono } from "hono/tiny";
-import {
-  type Article,
-  type FieldError,
-  type ValidationResult,
-  validateArticle,
-} from "../../core/article.ts";
+import { type Article, type FieldError, validateArticle } from "../../core/article.ts";
 import { ARTICLE_STATUSES, type ArticleStatus, statusOf } from "../../core/catalog.ts";
-import { findUnsafeMarkup } from "../../core/html.ts";
+import { checkBody } from "../../core/html.ts";
 import { partnerWarnings } from "../../core/partners/admission.ts";
 import { BULK_MAX_ARTICLES } from "../../core/publishing/limits.ts";
 import type { SiteConfig } from "../../core/site.ts";
@@ -126,12 +121,15 @@ export function decodeJson(body: ArrayBuffer): unknown {
   }
 }
 
-/** Problems of the body's markup; a body the parser cannot even read is one too. */
-function unsafeMarkupOf(site: SiteConfig, article: Article): string[] {
+/**
+ * Problems of the body's markup (a body the parser cannot even read is one too), and the
+ * HTML of a body without any.
+ */
+function markupOf(site: SiteConfig, article: Article): { problems: string[]; html?: string } {
   try {
-    return findUnsafeMarkup(site, article.body, article.format);
+    return checkBody(site, article.body, article.format);
   } catch (error) {
-    return [`cannot be rendered: ${(error as Error).message}`];
+    return { problems: [`cannot be rendered: ${(error as Error).message}`] };
   }
 }
 
@@ -197,15 +195,26 @@ async function readJson(c: Context<AppEnv>, maxBytes: number): Promise<unknown> 
   return decodeJson(body);
 }
 
-/** Validates an article and its markup; field errors, or the article. */
-function checkArticle(site: SiteConfig, input: unknown, slug: string): ValidationResult {
+/**
+ * Validates an article and its markup: field errors, or the article and its body's HTML
+ * (handed to the Publisher, which then does not parse the body again).
+ */
+function checkArticle(
+  site: SiteConfig,
+  input: unknown,
+  slug: string,
+): { ok: false; errors: FieldError[] } | { ok: true; article: Article; html?: string } {
   const checked = validateArticle(input, slug, { site });
   if (!checked.ok) return checked;
-  const unsafe = unsafeMarkupOf(site, checked.article);
-  if (unsafe.length > 0)
-    return { ok: false, errors: unsafe.map((message) => ({ path: "body", message })) };
-  return checked;
+  const { problems, html } = markupOf(site, checked.article);
+  if (problems.length > 0)
+    return { ok: false, errors: problems.map((message) => ({ path: "body", message })) };
+  return html === undefined ? checked : { ...checked, html };
 }
+
+/** The body's HTML as this build rendered it: the Publisher uses it only from its own build. */
+const renderedBy = (build: string, html: string | undefined): Pick<BulkItem, "rendered"> =>
+  html === undefined ? {} : { rendered: { build, html } };
 
 apiRoutes.put("/articles/:slug", async (c) => {
   const slug = c.req.param("slug");
@@ -219,7 +228,11 @@ apiRoutes.put("/articles/:slug", async (c) => {
       "The article has errors; nothing was saved.",
       checked.errors,
     );
-  const result = await writer.publish(c.env, slug, checked.article);
+  const result = await writer.publish(c.env, {
+    slug,
+    article: checked.article,
+    ...renderedBy(siteOf(c.env).build, checked.html),
+  });
   if (result.status === "refused") {
     throw new ApiError(
       422,
@@ -251,7 +264,7 @@ apiRoutes.put("/articles", async (c) => {
       },
     ]);
   }
-  const { site } = siteOf(c.env);
+  const { site, build } = siteOf(c.env);
   const items: BulkItem[] = [];
   const errors: FieldError[] = [];
   list.forEach((item, index) => {
@@ -261,7 +274,8 @@ apiRoutes.put("/articles", async (c) => {
       return;
     }
     const checked = checkArticle(site, item, slug);
-    if (checked.ok) items.push({ slug, article: checked.article });
+    if (checked.ok)
+      items.push({ slug, article: checked.article, ...renderedBy(build, checked.html) });
     else errors.push(...checked.errors.map((e) => ({ ...e, path: `articles.${index}.${e.path}` })));
   });
   if (errors.length > 0)

@@ -104,12 +104,13 @@ export class DocumentWriter {
       const batch = pending;
       pending = [];
       pendingChars = 0;
-      for (const { doc, meta, changed } of await this.store(batch, build, outcome)) {
+      for (const { doc, target, meta, changed } of await this.store(batch, build, outcome)) {
         saved.set(doc.path, { etag: meta.etag, lastModified: meta.lastModified });
         if (wanted.has(doc.path)) outcome.kept.set(doc.path, { body: doc.body, meta });
         // Subscription feeds and partner feeds are WebSub topics (archive pages are fixed).
+        if (!changed || (target.kind !== "scope" && target.kind !== "partner")) continue;
         const kind = parsePath(doc.path)?.kind;
-        if (changed && (kind === "feed" || kind === "partner")) outcome.changedFeeds.push(doc.path);
+        if (kind === "feed" || kind === "partner") outcome.changedFeeds.push(doc.path);
       }
     };
     try {
@@ -160,7 +161,7 @@ export class DocumentWriter {
     rendered: Rendered[],
     build: string,
     outcome: WriteOutcome,
-  ): Promise<{ doc: RenderedDoc; meta: DocMeta; changed: boolean }[]> {
+  ): Promise<(Rendered & { meta: DocMeta; changed: boolean })[]> {
     const previous = this.catalog.validators(rendered.map(({ doc }) => doc.path));
     await this.paced(rendered.map(({ doc }) => docKey(doc.path)));
     const nowIso = isoFromEpochMs(Date.now());
@@ -183,7 +184,7 @@ export class DocumentWriter {
           outcome.failed.push(target);
           return undefined;
         }
-        return { doc, meta, changed: before?.etag !== validators.etag };
+        return { doc, target, meta, changed: before?.etag !== validators.etag };
       }),
     );
     return results.filter((r) => r !== undefined);
