@@ -82,6 +82,8 @@ export class Publisher extends DurableObject<Env> {
   private readonly records: RecordStore;
   /** Rendered bodies per record version; records leave with the record cache. */
   private readonly prepared = new WeakMap<StoredArticle, Prepared>();
+  /** Entries rendered here since the last rebuild, for the record store to keep (saveEntries). */
+  private freshEntries: Prepared[] = [];
   private readonly changes = new SerialQueue();
   private readonly commits = new GroupCommit(() => this.commit());
   private readonly queue = new ChangeQueue();
@@ -92,7 +94,7 @@ export class Publisher extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.records = new RecordStore(ctx.storage.sql, env.ARTICLES);
+    this.records = new RecordStore(ctx.storage.sql, env.ARTICLES, siteOf(env).build);
     this.pacer = new WritePacer(siteOf(env).kvWriteIntervalMs);
     ctx.blockConcurrencyWhile(async () => {
       this.catalog = await SqlCatalog.open(ctx.storage);
@@ -380,8 +382,10 @@ export class Publisher extends DurableObject<Env> {
   private prepare(record: StoredArticle, rendered?: { body: string; html: string }): Prepared {
     let prepared = this.prepared.get(record);
     if (!prepared) {
+      const stored = this.records.takeStoredEntry(record);
       const html = rendered?.body === record.article.body ? rendered.html : undefined;
-      prepared = prepareRecord(this.site, record, html);
+      prepared = stored ? { record, entry: stored } : prepareRecord(this.site, record, html);
+      if (!stored) this.freshEntries.push(prepared);
       this.prepared.set(record, prepared);
     }
     return prepared;
@@ -421,7 +425,7 @@ export class Publisher extends DurableObject<Env> {
     try {
       const retention = Date.now() - this.site.tombstoneDays * 86_400_000;
       this.ctx.storage.transactionSync(() => {
-        this.records.write(batch.records);
+        this.records.write(batch.records, (record) => this.prepared.get(record)?.entry);
         this.catalog.apply([...batch.entries.values()]);
         this.catalog.compact(retention);
       });
@@ -462,6 +466,11 @@ export class Publisher extends DurableObject<Env> {
       wanted,
       siteOf(this.env).build,
     );
+    // Entries rendered from stored records (after a configuration change, or stored by an
+    // earlier version) are kept for the next cold start.
+    const fresh = this.freshEntries;
+    this.freshEntries = [];
+    this.ctx.storage.transactionSync(() => this.records.saveEntries(fresh));
     if (failed.length > 0) {
       this.queue.push(newChange(failed));
       await this.scheduleAlarm(Date.now() + RETRY_DOCUMENTS_MS);

@@ -32,3 +32,32 @@ export const deleteRawRecord = (slug: string): Promise<void> =>
   inPublisher((sql) => {
     sql.exec("DELETE FROM records WHERE slug = ?", slug);
   });
+
+/** The feed entry stored beside a record (table `feed_entries`), as its row. */
+export interface RawEntry {
+  build: string;
+  record_hash: string;
+  entry: string;
+}
+
+export const readRawEntry = (slug: string): Promise<RawEntry | null> =>
+  inPublisher(
+    (sql) =>
+      (sql
+        .exec<{ build: string; record_hash: string; entry: string }>(
+          "SELECT build, record_hash, entry FROM feed_entries WHERE slug = ?",
+          slug,
+        )
+        .toArray()[0] as RawEntry | undefined) ?? null,
+  );
+
+export const writeRawEntry = (slug: string, row: RawEntry): Promise<void> =>
+  inPublisher((sql) => {
+    sql.exec(
+      "INSERT OR REPLACE INTO feed_entries (slug, build, record_hash, entry) VALUES (?, ?, ?, ?)",
+      slug,
+      row.build,
+      row.record_hash,
+      row.entry,
+    );
+  });

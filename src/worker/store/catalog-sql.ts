@@ -18,6 +18,8 @@
  * | `state`         | name                     | `build` documents were last fully rendered with; a       |
  * |                 |                          | re-render's `rerender_build` and `rerender_cursor`       |
  * | `records`       | slug                     | the article records (StoredArticle JSON; records.ts)     |
+ * | `feed_entries`  | slug                     | each record's rendered feed entry, with the build and   |
+ * |                 |                          | the record text it was rendered from (records.ts)        |
  */
 import { type ArticleStatus, type CatalogEntry, statusOf, wasPublic } from "../../core/catalog.ts";
 import { toEpochMs } from "../../core/dates.ts";
@@ -72,6 +74,12 @@ CREATE TABLE IF NOT EXISTS state (
 CREATE TABLE IF NOT EXISTS records (
   slug TEXT PRIMARY KEY,
   record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feed_entries (
+  slug TEXT PRIMARY KEY,
+  build TEXT NOT NULL,
+  record_hash TEXT NOT NULL,
+  entry TEXT NOT NULL
 );
 `;
 
