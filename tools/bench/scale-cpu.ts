@@ -6,9 +6,9 @@
  *
  * A store of `stored` articles of which the last BATCH (200) are the bulk request:
  *   - what the Worker does per article before calling the Publisher (routes/api.ts
- *     checkArticle: validateArticle and findUnsafeMarkup);
- *   - the Publisher's checks per article (publishMany: articleDigest, prepareRecord,
- *     publishProblems);
+ *     checkArticle: validateArticle and checkBody, whose HTML it hands over);
+ *   - the Publisher's checks per article (publishMany: articleDigest, prepareRecord with
+ *     the Worker's HTML, publishProblems);
  *   - the commit's rebuild exactly as publisher.ts plans and renders it (targetsDirtiedBy
  *     → planTarget → job.render, over a MemoryCatalog, every record prepared), then what
  *     store() does with the documents: UTF-8 encode and SHA-256 each;
@@ -26,7 +26,7 @@ import { runInNewContext } from "node:vm";
 import { validateArticle } from "../../src/core/article.ts";
 import { type CatalogEntry, catalogEntryOf } from "../../src/core/catalog.ts";
 import { strongEtag } from "../../src/core/documents.ts";
-import { findUnsafeMarkup } from "../../src/core/html.ts";
+import { checkBody } from "../../src/core/html.ts";
 import { articleDigest } from "../../src/core/publishing/canonical.ts";
 import { MemoryCatalog } from "../../src/core/publishing/catalog-view.ts";
 import { type Prepared, planTarget, targetsDirtiedBy } from "../../src/core/publishing/kinds.ts";
@@ -74,7 +74,11 @@ export async function bulkCommitInNode(
     let t = performance.now();
     const checked = validateArticle(input, slug);
     if (!checked.ok) throw new Error(`${slug}: ${JSON.stringify(checked.errors)}`);
-    const unsafe = findUnsafeMarkup(site, checked.article.body, checked.article.format);
+    const { problems: unsafe, html } = checkBody(
+      site,
+      checked.article.body,
+      checked.article.format,
+    );
     if (unsafe.length) throw new Error(`${slug}: ${unsafe.join("; ")}`);
     if (inBatch) validateMs += performance.now() - t;
     const { article } = checked;
@@ -88,7 +92,7 @@ export async function bulkCommitInNode(
     };
     t = performance.now();
     const digest = await articleDigest(article);
-    const p = prepareRecord(site, record);
+    const p = prepareRecord(site, record, html);
     const problems = publishProblems(site, p);
     if (problems.length) throw new Error(`${slug}: ${JSON.stringify(problems)}`);
     if (inBatch) checksMs += performance.now() - t;

@@ -24,7 +24,7 @@ export interface CommitLog {
   documents: number;
   kv: KvOps;
   phases: Record<string, number>;
-  /** UTF-16 code units of the rendered documents store() was given (all alive at once). */
+  /** UTF-16 code units of the most rendered documents one store() call was given (alive at once). */
   heldDocChars: number;
 }
 

@@ -281,7 +281,7 @@ export function commitTable(results: SizeResult[]): string {
       "records / docs (mean)",
       "KV ops, most (writes, reads of keys)",
       "KV bytes written",
-      "doc strings held by store() (2 B/char), most",
+      "doc strings one store() call held (2 B/char), most",
       "commit wall",
       "pacer wait",
       "write records",
@@ -356,9 +356,9 @@ export function commitCpuText(c: CommitCpu): string {
     table(
       ["step", "cost"],
       [
-        ["Worker: validateArticle + findUnsafeMarkup, per article", ms(c.workerValidateMs)],
+        ["Worker: validateArticle + checkBody, per article", ms(c.workerValidateMs)],
         [
-          "Publisher checks: articleDigest + prepareRecord + publishProblems, per article",
+          "Publisher checks: articleDigest + prepareRecord (the Worker's HTML) + publishProblems, per article",
           ms(c.publisherChecksMs),
         ],
         ["prepareRecord alone (Markdown, sanitise), per record", ms(c.prepareMs)],
@@ -369,8 +369,8 @@ export function commitCpuText(c: CommitCpu): string {
           `${mib(c.heldHeapBytes)} / ${mib(c.heldArrayBufferBytes)}`,
         ],
         [
-          `Publisher CPU per bulk request of ${c.batch} (checks + render + encode/hash), KV excluded`,
-          `${ms(perBulk)}: at most ${num((c.batch / perBulk) * 1000)} articles/s from one Publisher`,
+          `Publisher CPU per bulk request of ${c.batch} if its shared documents were rendered with it (checks + render + encode/hash), KV excluded; an import defers them`,
+          ms(perBulk),
         ],
       ],
     ),

@@ -34,6 +34,7 @@
 import type { Env } from "../../src/worker/env.ts";
 import app from "../../src/worker/index.ts";
 import { Publisher as RealPublisher } from "../../src/worker/publisher.ts";
+import { DocumentWriter } from "../../src/worker/store/document-writer.ts";
 import {
   type AlarmLog,
   type BenchLog,
@@ -55,6 +56,8 @@ class Probe {
   entering: { log: PublishLog; began: number } | undefined;
   alarm: AlarmLog | undefined;
   inStore = false;
+  /** KV puts of documents (`doc:` keys) since the isolate started. */
+  docPuts = 0;
 
   count(kind: keyof KvOps, n = 1): void {
     const buckets = [this.commit?.kv, this.alarm?.kv].filter((b): b is KvOps => !!b);
@@ -91,7 +94,10 @@ function countingKv(kv: KVNamespace, probe: Probe): KVNamespace {
               ? new TextEncoder().encode(value).byteLength
               : ((value as ArrayBufferLike | ArrayBufferView | null)?.byteLength ?? 0);
           probe.count("bytesWritten", bytes);
-          if (String(args[0]).startsWith("doc:")) probe.count("docBytesWritten", bytes);
+          if (String(args[0]).startsWith("doc:")) {
+            probe.count("docBytesWritten", bytes);
+            probe.docPuts += 1;
+          }
         } else if (property === "delete") probe.count("deletes");
         else if (property === "list") probe.count("lists");
         return value.apply(object, args);
@@ -225,7 +231,8 @@ export class Publisher extends RealPublisher {
     };
   }
 
-  override async publishMany(items: Parameters<RealPublisher["publishMany"]>[0]) {
+  override async publishMany(...args: Parameters<RealPublisher["publishMany"]>) {
+    const [items] = args;
     const began = performance.now();
     const log: PublishLog = {
       endAt: 0,
@@ -237,7 +244,7 @@ export class Publisher extends RealPublisher {
     // publishMany enters the serial queue synchronously: the wrapper above picks this up.
     probe.entering = { log, began };
     try {
-      return await super.publishMany(items);
+      return await super.publishMany(...args);
     } finally {
       log.commitWaitMs = performance.now() - began - log.queuedMs - log.checksMs;
       log.endAt = Date.now() - probe.started;
@@ -336,11 +343,11 @@ wrapped.commit = async function (this: Publisher) {
     heldDocChars: 0,
   };
   probe.commit = log;
+  const docPutsBefore = probe.docPuts;
   try {
-    const stored = (await (real.commit as AnyFn).call(this)) as unknown[];
-    log.documents = stored.length;
-    return stored;
+    return await (real.commit as AnyFn).call(this);
   } finally {
+    log.documents = probe.docPuts - docPutsBefore;
     log.ms = performance.now() - began;
     probe.commit = undefined;
     if (probe.alarm) {
@@ -362,14 +369,20 @@ wrapped.rebuild = async function (this: Publisher, ...args: unknown[]) {
   }
 };
 
-wrapped.store = async function (this: Publisher, ...args: unknown[]) {
+// The document writer's store() (one call per group of rendered documents it holds).
+const writerPrototype = DocumentWriter.prototype as unknown as Record<string, AnyFn>;
+const realStore = writerPrototype.store as AnyFn;
+writerPrototype.store = async function (this: unknown, ...args: unknown[]) {
   const began = performance.now();
   const rendered = args[0] as { doc: { body: string } }[];
   if (probe.commit)
-    probe.commit.heldDocChars += rendered.reduce((n, r) => n + r.doc.body.length, 0);
+    probe.commit.heldDocChars = Math.max(
+      probe.commit.heldDocChars,
+      rendered.reduce((n, r) => n + r.doc.body.length, 0),
+    );
   probe.inStore = true;
   try {
-    return await (real.store as AnyFn).apply(this, args);
+    return await realStore.apply(this, args);
   } finally {
     probe.inStore = false;
     probe.phase("store documents (all)", performance.now() - began);
