@@ -53,6 +53,19 @@ describe("SqlCatalog against the reference", () => {
       for (const page of [1, 2, 7, 30, 31]) {
         expect(sql.archivePage(page, 10)).toEqual(reference.archivePage(page, 10));
       }
+      // Every category and author, walked in keyset pages (the scope directory).
+      const walkScopes = (catalog: typeof sql | MemoryCatalog, limit: number) => {
+        const names: ReturnType<typeof sql.scopesAfter> = [];
+        for (let after: (typeof names)[number] | undefined; ; ) {
+          const page = catalog.scopesAfter(after, limit);
+          names.push(...page);
+          if (page.length < limit) return names;
+          after = page[page.length - 1];
+        }
+      };
+      expect(walkScopes(sql, 7).length).toBeGreaterThan(3);
+      expect(walkScopes(sql, 7)).toEqual(walkScopes(reference, 1000));
+      expect(walkScopes(sql, 1000)).toEqual(walkScopes(reference, 3));
       // Sitemaps: the pages that hold a live entry, and the recent ones for Google News.
       for (const size of [1, 7, 50, 1000])
         expect(sql.pagesWithLive(size), `pages of ${size}`).toEqual(reference.pagesWithLive(size));

@@ -25,6 +25,9 @@ export interface ListCursor {
   slug: string;
 }
 
+/** A category or an author, by kind and slug. */
+export type ScopeName = Extract<FeedScope, { kind: "category" | "author" }>;
+
 export interface CatalogView {
   entry(slug: string): CatalogEntry | undefined;
   /** Highest sequence number ever given (0 before the first article). */
@@ -42,6 +45,8 @@ export interface CatalogView {
   tombstones(scope: FeedScope, sinceMs: number): CatalogEntry[];
   /** A scope's display name: from its newest member; undefined if it has none. */
   label(scope: FeedScope): string | undefined;
+  /** Categories and authors with any member (live or a tombstone) after `after`, by (kind, slug). */
+  scopesAfter(after: ScopeName | undefined, limit: number): ScopeName[];
   /** Entries of one status newest first, after `cursor` (or skipping `offset`), at most `limit`. */
   list(page: ListPage): CatalogEntry[];
   count(status: ArticleStatus): number;
@@ -120,6 +125,24 @@ export class MemoryCatalog implements CatalogView {
       .filter((e) => wasPublic(e) && inScope(e, scope))
       .sort(byNewest);
     return scopeLabel(members, scope);
+  }
+
+  scopesAfter(after: ScopeName | undefined, limit: number): ScopeName[] {
+    const names = new Map<string, ScopeName>();
+    for (const e of this.entries.values()) {
+      if (!wasPublic(e)) continue;
+      for (const c of e.categories)
+        names.set(`category\u0000${c.slug}`, { kind: "category", slug: c.slug });
+      for (const a of e.authors)
+        names.set(`author\u0000${a.slug}`, { kind: "author", slug: a.slug });
+    }
+    const key = (n: ScopeName) => `${n.kind}\u0000${n.slug}`;
+    const from = after ? key(after) : "";
+    return [...names.entries()]
+      .filter(([k]) => k > from)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, limit)
+      .map(([, n]) => n);
   }
 
   list(page: ListPage): CatalogEntry[] {

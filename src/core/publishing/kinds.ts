@@ -19,6 +19,7 @@ import {
 import { type ArchiveLayout, openPage, pageOfSeq } from "../feeds/archive.ts";
 import { type FeedEntry, publicEntry } from "../feeds/feed-document.ts";
 import { renderPartnerFeed } from "../partners/partner-feed.ts";
+import { renderScopeDirectory } from "../scope-directory.ts";
 import type { SiteConfig } from "../site.ts";
 import {
   NEWS_SITEMAP_MAX,
@@ -92,6 +93,7 @@ type ArticleTarget = Extract<Target, { kind: "article" }>;
 type SearchTarget = Extract<Target, { kind: "search" }>;
 type SitemapTarget = Extract<Target, { kind: "sitemap" }>;
 type PartnerTarget = Extract<Target, { kind: "partner" }>;
+type DirectoryTarget = Extract<Target, { kind: "directory" }>;
 
 /**
  * A scope's three feeds and their browser view (`feed.html`, what a browser gets at the
@@ -279,7 +281,25 @@ const partnerFeeds: DocumentKind<PartnerTarget> = {
   },
 };
 
+/**
+ * The scope directory (../scope-directory.ts): which categories and authors exist, for
+ * the read path. Every public change can add a scope or an article number; it is small
+ * (a slug per category and author). Never rendered on demand: no public path names it.
+ */
+const scopeDirectory: DocumentKind<DirectoryTarget> = {
+  dirtiedBy: () => [{ kind: "directory" }],
+  targetOf: () => undefined,
+  exists: () => true,
+  documentCount: () => 1,
+  plan: (target, catalog, { nowMs }) => ({
+    target,
+    slugs: [],
+    render: () => [renderScopeDirectory(catalog, new Date(nowMs).toISOString())],
+  }),
+};
+
 const KINDS = {
+  directory: scopeDirectory,
   partner: partnerFeeds,
   scope: scopeFeeds,
   archive: archivePages,

@@ -54,6 +54,7 @@ export function nextRerenderBatch(
         targets: [
           { kind: "scope", scope: { kind: "site" } },
           { kind: "search" },
+          { kind: "directory" },
           ...source.partners().map((id) => ({ kind: "partner", id }) as const),
         ],
         next: { phase: "scopes" },

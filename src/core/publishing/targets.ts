@@ -15,7 +15,9 @@ export type Target =
   /** Child sitemap `page` (SITEMAP_PAGE_SIZE articles by sequence number). */
   | { kind: "sitemap"; page: number }
   /** A partner's feed (partners/profiles.ts). */
-  | { kind: "partner"; id: string };
+  | { kind: "partner"; id: string }
+  /** The scope directory the read path answers made-up paths from (scope-directory.ts). */
+  | { kind: "directory" };
 
 export function targetKey(target: Target): string {
   switch (target.kind) {
@@ -33,6 +35,8 @@ export function targetKey(target: Target): string {
       return `sitemap:${target.page}`;
     case "partner":
       return `partner:${target.id}`;
+    case "directory":
+      return "directory";
   }
 }
 

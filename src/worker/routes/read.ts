@@ -5,8 +5,10 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
+import { openPage } from "../../core/feeds/archive.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
 import { type PartnerProfile, partnerTokenName } from "../../core/partners/profiles.ts";
+import { SCOPE_DIRECTORY_PATH, ScopeDirectory } from "../../core/scope-directory.ts";
 import {
   absolute,
   NEWS_SITEMAP_PATH,
@@ -209,6 +211,75 @@ async function partnerRefusal(
   return new Response(c.req.method === "HEAD" ? null : body, { status: 401, headers });
 }
 
+/** Parsed once per stored body. */
+const parsedDirectories = new WeakMap<ArrayBuffer, ScopeDirectory | null>();
+
+/** The scope directory, if this isolate holds a current copy in memory. */
+function directoryInMemory(c: Context<AppEnv>): ScopeDirectory | undefined {
+  const { build, memoryTtlMs } = siteOf(c.env);
+  if (memoryTtlMs <= 0) return undefined;
+  const slot = documentMemory.get(SCOPE_DIRECTORY_PATH, build, Date.now());
+  if (!slot) return undefined;
+  let parsed = parsedDirectories.get(slot.body);
+  if (parsed === undefined) {
+    parsed = ScopeDirectory.parse(new TextDecoder().decode(slot.body)) ?? null;
+    parsedDirectories.set(slot.body, parsed);
+  }
+  return parsed ?? undefined;
+}
+
+/**
+ * Reads the directory into memory, unless it is there (even unreadable: it waits for its
+ * time like any document): after a 404 it could have answered, for those that may follow.
+ */
+async function rememberDirectory(c: Context<AppEnv>): Promise<void> {
+  const { build, memoryTtlMs } = siteOf(c.env);
+  if (memoryTtlMs <= 0 || documentMemory.get(SCOPE_DIRECTORY_PATH, build, Date.now())) return;
+  await documentMemory.coalesce(SCOPE_DIRECTORY_PATH, async () => {
+    const { value, metadata } = await c.env.ARTICLES.getWithMetadata<DocMeta>(
+      docKey(SCOPE_DIRECTORY_PATH),
+      "arrayBuffer",
+    );
+    if (value !== null && isDocMeta(metadata))
+      documentMemory.set(
+        SCOPE_DIRECTORY_PATH,
+        { body: value, meta: metadata },
+        Date.now() + memoryTtlMs,
+      );
+  });
+}
+
+/**
+ * Whether the directory shows that nothing lives at `target`: a category or author
+ * nobody is filed under, an archive page past the open one. Only a directory already in
+ * memory is asked, so a document that exists still costs one KV read, never two; and it
+ * is as fresh as any document this isolate remembers (DOC_MEMORY_TTL_MS).
+ */
+function knownAbsent(c: Context<AppEnv>, target: PublicDoc): boolean {
+  if (!directoryAnswers(target)) return false;
+  const directory = directoryInMemory(c);
+  if (!directory) return false;
+  switch (target.kind) {
+    case "feed":
+    case "view":
+      return !directory.has(target.scope);
+    case "archive":
+    case "archive-view": {
+      const { archivePageSize } = siteOf(c.env).site;
+      return target.page > openPage({ pageSize: archivePageSize, maxSeq: directory.maxSeq });
+    }
+    default:
+      return false;
+  }
+}
+
+/** Documents whose absence the directory shows: scope feeds and views, archive pages. */
+const directoryAnswers = (target: PublicDoc): boolean =>
+  target.kind === "feed" ||
+  target.kind === "view" ||
+  target.kind === "archive" ||
+  target.kind === "archive-view";
+
 async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
   const { site } = siteOf(c.env);
   let privateFeed = false;
@@ -218,10 +289,14 @@ async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
     if (refusal) return refusal;
     privateFeed = profile?.private === true;
   }
+  if (knownAbsent(c, target)) return notFound(c);
   const path = pathOf(target);
   const isFeed = formatOf(target) !== undefined;
   const doc = await loadFeedOrView(c, target, path);
-  if (!doc) return notFound(c);
+  if (!doc) {
+    if (directoryAnswers(target)) c.executionCtx.waitUntil(rememberDirectory(c).catch(() => {}));
+    return notFound(c);
+  }
   const { meta } = doc;
   const lastModifiedMs = toEpochMs(meta.lastModified);
   // A plain record, turned into Headers once by the Response (see notModifiedResponse).

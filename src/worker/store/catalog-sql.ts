@@ -23,7 +23,7 @@
  */
 import { type ArticleStatus, type CatalogEntry, statusOf, wasPublic } from "../../core/catalog.ts";
 import { toEpochMs } from "../../core/dates.ts";
-import type { CatalogView, ListPage } from "../../core/publishing/catalog-view.ts";
+import type { CatalogView, ListPage, ScopeName } from "../../core/publishing/catalog-view.ts";
 import type { Validators } from "../../core/publishing/validators.ts";
 import type { FeedScope } from "../../core/urls.ts";
 
@@ -172,10 +172,7 @@ export class SqlCatalog implements CatalogView {
   }
 
   /** Categories and authors with any member, after `after` in (kind, slug) order. */
-  scopesAfter(
-    after: { kind: "category" | "author"; slug: string } | undefined,
-    limit: number,
-  ): { kind: "category" | "author"; slug: string }[] {
+  scopesAfter(after: ScopeName | undefined, limit: number): ScopeName[] {
     return this.sql
       .exec(
         // A row value, which the (kind, scope, …) index can seek to: no scan of the members.

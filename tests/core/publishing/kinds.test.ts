@@ -41,7 +41,7 @@ function world(records: StoredArticle[]) {
 }
 
 describe("targetsDirtiedBy", () => {
-  it("a change dirties the site, each of its scopes, its archive page, its page and the sitemaps", () => {
+  it("a change dirties the site, each of its scopes, its archive page, its page, the sitemaps and the scope directory", () => {
     const entry = catalogEntryOf(
       record("s", 7, {
         categories: [{ slug: "politics", label: "سياسة" }],
@@ -61,6 +61,7 @@ describe("targetsDirtiedBy", () => {
         "article:s",
         "search",
         "sitemap:1",
+        "directory",
       ].sort(),
     );
   });

@@ -57,11 +57,11 @@ function walk(src: RerenderSource, budget: number, stopAfter = Infinity) {
 }
 
 describe("nextRerenderBatch", () => {
-  it("visits the site, its search documents, every scope, archive page, sitemap and article page once", () => {
+  it("visits the site, its search documents and scope directory, every scope, archive page, sitemap and article page once", () => {
     const { seen, batches } = walk(source(7, 5, 9, 95, 3), 20);
-    expect(seen).toHaveLength(2 + 12 + 9 + 3 + 95);
+    expect(seen).toHaveLength(3 + 12 + 9 + 3 + 95);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.slice(0, 2)).toEqual(["scope:site", "search"]);
+    expect(seen.slice(0, 3)).toEqual(["scope:site", "search", "directory"]);
     expect(seen).toContain("sitemap:3");
     expect(seen).toContain("scope:category:c-006");
     expect(seen).toContain("archive:9");
@@ -84,6 +84,11 @@ describe("nextRerenderBatch", () => {
   });
 
   it("an empty catalogue still renders the site's documents", () => {
-    expect(walk(source(0, 0, 1, 0), 800).seen).toEqual(["scope:site", "search", "archive:1"]);
+    expect(walk(source(0, 0, 1, 0), 800).seen).toEqual([
+      "scope:site",
+      "search",
+      "directory",
+      "archive:1",
+    ]);
   });
 });
