@@ -82,19 +82,34 @@ describe("stored feed entries", () => {
     expect(after).toContain("نص جديد من السجل.");
   });
 
-  it("an unreadable stored entry is logged and the record rendered again", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    expect((await publish("entry-broken", sampleArticle({ body: "نص سليم." }))).status).toBe(201);
-    const row = (await readRawEntry("entry-broken")) as NonNullable<
-      Awaited<ReturnType<typeof readRawEntry>>
-    >;
-    await writeRawEntry("entry-broken", { ...row, entry: "{not json" });
-    await evictDurableObject(publisherOf(env));
-    expect((await publish("entry-next-4", sampleArticle())).status).toBe(201);
-    expect(await (await request("/feed.json")).text()).toContain("نص سليم.");
-    expect(errors.mock.calls.map((c) => String(c[0])).join("\n")).toContain("article:entry-broken");
-    errors.mockRestore();
-  });
+  it.each([
+    ["not JSON", "json", () => "{not json"],
+    [
+      "JSON of another shape",
+      "shape",
+      (entry: string) => JSON.stringify({ ...JSON.parse(entry), contentHtml: 42 }),
+    ],
+    ["null", "null", () => "null"],
+  ])(
+    "a stored entry that is %s is logged, and the record rendered again",
+    async (_, name, spoil) => {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      const broken = `entry-broken-${name}`;
+      const body = `نص سليم ${name}.`;
+      expect((await publish(broken, sampleArticle({ body }))).status).toBe(201);
+      const row = (await readRawEntry(broken)) as NonNullable<
+        Awaited<ReturnType<typeof readRawEntry>>
+      >;
+      await writeRawEntry(broken, { ...row, entry: spoil(row.entry) });
+      await evictDurableObject(publisherOf(env));
+      expect((await publish(`entry-next-${name}`, sampleArticle())).status).toBe(201);
+      const feed = await (await request("/feed.json")).text();
+      expect(feed).toContain(body);
+      expect(feed).toContain(`/articles/entry-next-${name}`);
+      expect(errors.mock.calls.map((c) => String(c[0])).join("\n")).toContain(`article:${broken}`);
+      errors.mockRestore();
+    },
+  );
 
   it("a deleted article's entry goes with its record", async () => {
     expect((await publish("entry-gone", sampleArticle())).status).toBe(201);

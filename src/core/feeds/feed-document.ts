@@ -48,6 +48,46 @@ export interface FeedEntry {
   image?: LeadImage;
 }
 
+const isString = (v: unknown): v is string => typeof v === "string";
+const optionalString = (v: unknown) => v === undefined || isString(v);
+
+/**
+ * Whether a value read back (a feed entry stored as JSON) has the shape the renderers
+ * rely on: a wrong one would fail the render of every feed that holds it.
+ */
+export function isFeedEntry(value: unknown): value is FeedEntry {
+  const e = value as Partial<Record<keyof FeedEntry, unknown>> | null;
+  if (typeof e !== "object" || e === null) return false;
+  const texts = [
+    e.id,
+    e.url,
+    e.title,
+    e.summary,
+    e.contentHtml,
+    e.language,
+    e.published,
+    e.updated,
+  ];
+  if (!texts.every(isString)) return false;
+  const people = Array.isArray(e.authors) ? (e.authors as Partial<FeedPerson>[]) : undefined;
+  const cats = Array.isArray(e.categories) ? (e.categories as Partial<FeedCategory>[]) : undefined;
+  if (!people || !cats) return false;
+  if (
+    !people.every(
+      (p) =>
+        isString(p?.name) && isString(p.slug) && optionalString(p.url) && optionalString(p.email),
+    )
+  )
+    return false;
+  if (!cats.every((c) => isString(c?.term) && isString(c.label) && isString(c.scheme)))
+    return false;
+  const image = e.image as Partial<LeadImage> | undefined;
+  return (
+    image === undefined ||
+    (typeof image === "object" && image !== null && isString(image.url) && isString(image.type))
+  );
+}
+
 export interface Tombstone {
   id: string;
   /** When it was deleted (RFC 3339). */

@@ -20,7 +20,7 @@
  * this very record text; otherwise, or if it cannot be read, the record is rendered again.
  */
 import { BoundedCache } from "../../core/bounded-cache.ts";
-import type { FeedEntry } from "../../core/feeds/feed-document.ts";
+import { type FeedEntry, isFeedEntry } from "../../core/feeds/feed-document.ts";
 import { fnv1aHex } from "../../core/fnv.ts";
 import {
   decodeStoredArticle,
@@ -131,11 +131,12 @@ export class RecordStore {
     const hash = recordHash(text);
     this.hashes.set(record, hash);
     if (row.entry === null || row.record_hash !== hash) return;
+    let entry: unknown;
     try {
-      this.storedEntries.set(record, JSON.parse(row.entry) as FeedEntry);
-    } catch {
-      console.error(`ignoring unreadable stored feed entry of ${articleKey(record.slug)}`);
-    }
+      entry = JSON.parse(row.entry);
+    } catch {}
+    if (isFeedEntry(entry)) this.storedEntries.set(record, entry);
+    else console.error(`ignoring unreadable stored feed entry of ${articleKey(record.slug)}`);
   }
 
   private accept(slug: string, text: string | null, found: Map<string, StoredArticle>): boolean {
