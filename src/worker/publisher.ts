@@ -263,9 +263,14 @@ export class Publisher extends DurableObject<Env> {
     return (await this.settled(change)).kept.get(path);
   }
 
-  /** Counters for operators and tests: how much rebuilding the changes cost. */
-  async stats(): Promise<{ rebuilds: number; articles: number }> {
-    return { rebuilds: this.rebuilds, articles: this.catalog.liveCount() };
+  /**
+   * Counters for operators and tests: how much rebuilding the changes cost, and whether
+   * anything is still to do (a commit, queued changes, an import's deferred rebuild).
+   */
+  async stats(): Promise<{ rebuilds: number; articles: number; idle: boolean }> {
+    const idle =
+      !this.commits.busy && this.queue.size === 0 && deferredDueMs(this.catalog) === undefined;
+    return { rebuilds: this.rebuilds, articles: this.catalog.liveCount(), idle };
   }
 
   /** Retries documents whose write failed (see store()), then continues a re-render. */

@@ -48,6 +48,8 @@ describe("PUT /api/articles (bulk)", () => {
     });
     // The articles' own pages are there at once…
     expect((await request("/articles/bulk-39")).status).toBe(200);
+    // …and the writer says it still has the shared feeds to do.
+    expect((await publisherOf(env).stats()).idle).toBe(false);
     // …and the feeds within seconds, rendered once for the whole batch.
     const ids = slugs.map((s) => `http://localhost:8787/articles/${s}`);
     let seen = await feedIds();
@@ -56,6 +58,13 @@ describe("PUT /api/articles (bulk)", () => {
       seen = await feedIds();
     }
     expect(seen).toEqual(expect.arrayContaining(ids));
+    // Idle once that rebuild is done (its last documents may follow the feed).
+    let idle = false;
+    for (let i = 0; i < 100 && !idle; i++) {
+      idle = (await publisherOf(env).stats()).idle;
+      if (!idle) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(idle).toBe(true);
     expect((await publisherOf(env).stats()).rebuilds - before).toBe(2);
 
     const again = await bulk([item("bulk-0"), item("bulk-1", { title: "عنوان معدل" })]);

@@ -28,6 +28,11 @@ export class GroupCommit<T> {
     this.commit = commit;
   }
 
+  /** Whether a commit is running or waiting to start. */
+  get busy(): boolean {
+    return this.running !== undefined || this.queued !== undefined;
+  }
+
   /** Resolves with the result of a commit that starts after this call. */
   request(): Promise<T> {
     if (this.queued) return this.queued;
