@@ -133,6 +133,17 @@ export function renderHomeDoc(site: SiteConfig, entries: FeedEntry[]): RenderedD
   };
 }
 
+/** Everything of an article's page but its body (what its KV metadata is made of). */
+export function articleDocHead(record: StoredArticle, entry: FeedEntry): Omit<RenderedDoc, "body"> {
+  return {
+    path: articlePath(record.slug),
+    contentType: HTML_TYPE,
+    language: entry.language,
+    status: 200,
+    updated: record.updated,
+  };
+}
+
 export function renderArticleDoc(
   site: SiteConfig,
   record: StoredArticle,
@@ -140,16 +151,12 @@ export function renderArticleDoc(
 ): RenderedDoc {
   const { dateline, source } = record.article;
   return {
-    path: articlePath(record.slug),
+    ...articleDocHead(record, entry),
     body: renderArticlePage(site, {
       entry,
       ...(dateline ? { dateline } : {}),
       ...(source ? { source } : {}),
     }),
-    contentType: HTML_TYPE,
-    language: entry.language,
-    status: 200,
-    updated: record.updated,
   };
 }
 

@@ -7,7 +7,11 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ARTICLE_STATUSES, type CatalogEntry, statusOf } from "../../src/core/catalog.ts";
-import { MemoryCatalog } from "../../src/core/publishing/catalog-view.ts";
+import {
+  type CatalogView,
+  MemoryCatalog,
+  type ScopeName,
+} from "../../src/core/publishing/catalog-view.ts";
 import type { FeedScope } from "../../src/core/urls.ts";
 import type { Publisher } from "../../src/worker/publisher.ts";
 import { publisherOf } from "../../src/worker/site-config.ts";
@@ -28,6 +32,17 @@ const scopesOf = (entries: CatalogEntry[]): FeedScope[] => [
   ),
   { kind: "category", slug: "nobody-here" },
 ];
+
+/** Every category and author, walked in keyset pages of `limit`. */
+function walkScopes(catalog: CatalogView, limit: number): ScopeName[] {
+  const names: ScopeName[] = [];
+  for (let after: ScopeName | undefined; ; ) {
+    const page = catalog.scopesAfter(after, limit);
+    names.push(...page);
+    if (page.length < limit) return names;
+    after = page[page.length - 1];
+  }
+}
 
 describe("SqlCatalog against the reference", () => {
   it.each([1, 2, 3])("seed %i: every selection equals the plain-list answer", async (seed) => {
@@ -54,15 +69,6 @@ describe("SqlCatalog against the reference", () => {
         expect(sql.archivePage(page, 10)).toEqual(reference.archivePage(page, 10));
       }
       // Every category and author, walked in keyset pages (the scope directory).
-      const walkScopes = (catalog: typeof sql | MemoryCatalog, limit: number) => {
-        const names: ReturnType<typeof sql.scopesAfter> = [];
-        for (let after: (typeof names)[number] | undefined; ; ) {
-          const page = catalog.scopesAfter(after, limit);
-          names.push(...page);
-          if (page.length < limit) return names;
-          after = page[page.length - 1];
-        }
-      };
       expect(walkScopes(sql, 7).length).toBeGreaterThan(3);
       expect(walkScopes(sql, 7)).toEqual(walkScopes(reference, 1000));
       expect(walkScopes(sql, 1000)).toEqual(walkScopes(reference, 3));
@@ -114,10 +120,51 @@ describe("SqlCatalog against the reference", () => {
       expect(state.storage.transactionSync(() => sql.compact(cutoff))).toBe(forgotten.length);
       for (const e of forgotten) expect(sql.entry(e.slug)).toBeUndefined();
       const kept = new MemoryCatalog(entries.filter((e) => !forgotten.includes(e)));
+      expect(walkScopes(sql, 5)).toEqual(walkScopes(kept, 1000));
       for (const scope of scopesOf(entries)) {
         expect(sql.tombstones(scope, 0)).toEqual(kept.tombstones(scope, 0));
         expect(sql.newest(scope, 500)).toEqual(kept.newest(scope, 500));
       }
+    });
+  });
+});
+
+describe("schema 2: the scopes table", () => {
+  it("is filled once from the memberships of a catalogue kept by schema 1", async () => {
+    const entries = randomCatalog(120, 5);
+    await runInDurableObject(isolated("scopes-upgrade"), async (_: Publisher, state) => {
+      const first = await SqlCatalog.open(state.storage);
+      state.storage.transactionSync(() => first.apply(entries));
+      // As schema 1 left it: memberships, no scopes table.
+      state.storage.sql.exec("DROP TABLE scopes");
+      state.storage.sql.exec("UPDATE counters SET value = 1 WHERE name = 'schema'");
+      const reopened = await SqlCatalog.open(state.storage);
+      expect(walkScopes(reopened, 1000).length).toBeGreaterThan(3);
+      expect(walkScopes(reopened, 7)).toEqual(walkScopes(new MemoryCatalog(entries), 1000));
+    });
+  });
+
+  it("forgets a scope its last article left, and keeps one that other articles hold", async () => {
+    const reference = new MemoryCatalog();
+    await runInDurableObject(isolated("scopes-leave"), async (_: Publisher, state) => {
+      const sql = await SqlCatalog.open(state.storage);
+      const live = randomCatalog(60, 6).filter((e) => statusOf(e) === "live");
+      const [a, b, c] = live as [CatalogEntry, CatalogEntry, CatalogEntry];
+      const inDesk = (e: CatalogEntry, desk: string): CatalogEntry => ({
+        ...e,
+        categories: [{ slug: desk, label: desk }],
+      });
+      for (const e of [inDesk(a, "lonely"), inDesk(b, "shared"), inDesk(c, "shared")]) {
+        state.storage.transactionSync(() => sql.apply([e]));
+        reference.put(e);
+      }
+      // The only article in "lonely" moves to "shared".
+      const moved = inDesk(a, "shared");
+      state.storage.transactionSync(() => sql.apply([moved]));
+      reference.put(moved);
+      expect(walkScopes(sql, 1000)).toEqual(walkScopes(reference, 1000));
+      expect(walkScopes(sql, 1000).map((n) => n.slug)).not.toContain("lonely");
+      expect(walkScopes(sql, 1000).map((n) => n.slug)).toContain("shared");
     });
   });
 });

@@ -5,7 +5,7 @@
  * being stored and then failing every commit after it.
  */
 import type { FieldError } from "../article.ts";
-import { renderArticleDoc, renderScopeFeeds } from "../documents.ts";
+import { articleDocHead, renderScopeFeeds } from "../documents.ts";
 import { type FeedEntry, toFeedEntry } from "../feeds/feed-document.ts";
 import { renderBodyHtml } from "../html.ts";
 import type { SiteConfig } from "../site.ts";
@@ -67,7 +67,8 @@ export function publishProblems(site: SiteConfig, prepared: Prepared): FieldErro
         });
     });
   }
-  const page = renderArticleDoc(site, prepared.record, prepared.entry);
+  // The page's metadata, not its body: the body is rendered once, by the commit.
+  const page = { ...articleDocHead(prepared.record, prepared.entry), body: "" };
   const placeholder = { etag: `"${"x".repeat(22)}"`, lastModified: "2000-01-01T00:00:00.000Z" };
   const metaBytes = utf8Length(
     JSON.stringify(docMetaOf(page, placeholder, Number.MAX_SAFE_INTEGER, "ffffffff")),

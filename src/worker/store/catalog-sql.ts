@@ -13,6 +13,8 @@
  * |                 |                          | retraction time: tombstones; expiry time: expiries due   |
  * | `scope_members` | (kind, scope, slug)      | (kind, scope, published desc, slug): scope feed, label;  |
  * |                 |                          | (kind, scope, deleted time): a scope's tombstones        |
+ * | `scopes`        | (kind, scope)            | the categories and authors with any member (kept by      |
+ * |                 |                          | apply and compact): the scope directory, the re-render   |
  * | `doc_state`     | path                     | the validators of the documents one commit writes        |
  * | `counters`      | name                     | `max_seq`, `live_count`, `schema`                        |
  * | `state`         | name                     | `build` documents were last fully rendered with; a       |
@@ -27,7 +29,8 @@ import type { CatalogView, ListPage, ScopeName } from "../../core/publishing/cat
 import type { Validators } from "../../core/publishing/validators.ts";
 import type { FeedScope } from "../../core/urls.ts";
 
-const SCHEMA_VERSION = 1;
+/** 1: the tables; 2: `scopes`, filled from scope_members once. */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS articles (
@@ -58,6 +61,11 @@ CREATE INDEX IF NOT EXISTS scope_members_newest ON scope_members (kind, scope, p
 CREATE INDEX IF NOT EXISTS scope_members_deleted ON scope_members (kind, scope, deleted_ms DESC, slug)
   WHERE deleted_ms IS NOT NULL;
 CREATE INDEX IF NOT EXISTS scope_members_by_slug ON scope_members (slug);
+CREATE TABLE IF NOT EXISTS scopes (
+  kind TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  PRIMARY KEY (kind, scope)
+);
 CREATE TABLE IF NOT EXISTS doc_state (
   path TEXT PRIMARY KEY,
   etag TEXT NOT NULL,
@@ -106,10 +114,15 @@ export class SqlCatalog implements CatalogView {
   static async open(storage: DurableObjectStorage): Promise<SqlCatalog> {
     const catalog = new SqlCatalog(storage.sql);
     storage.sql.exec(SCHEMA);
-    if (catalog.counter("schema") < SCHEMA_VERSION) {
-      await catalog.migrateLegacy(storage);
-      catalog.setCounter("schema", SCHEMA_VERSION);
-    }
+    const version = catalog.counter("schema");
+    if (version < 1) await catalog.migrateLegacy(storage);
+    if (version < 2)
+      storage.transactionSync(() =>
+        storage.sql.exec(
+          "INSERT OR IGNORE INTO scopes (kind, scope) SELECT DISTINCT kind, scope FROM scope_members",
+        ),
+      );
+    if (version < SCHEMA_VERSION) catalog.setCounter("schema", SCHEMA_VERSION);
     return catalog;
   }
 
@@ -172,12 +185,11 @@ export class SqlCatalog implements CatalogView {
   }
 
   /** Categories and authors with any member, after `after` in (kind, slug) order. */
+  /** From the `scopes` table, which apply() and compact() keep: one index seek. */
   scopesAfter(after: ScopeName | undefined, limit: number): ScopeName[] {
     return this.sql
       .exec(
-        // A row value, which the (kind, scope, …) index can seek to: no scan of the members.
-        `SELECT DISTINCT kind, scope FROM scope_members WHERE (kind, scope) > (?, ?)
-         ORDER BY kind, scope LIMIT ?`,
+        "SELECT kind, scope FROM scopes WHERE (kind, scope) > (?, ?) ORDER BY kind, scope LIMIT ?",
         after?.kind ?? "",
         after?.slug ?? "",
         limit,
@@ -227,13 +239,20 @@ export class SqlCatalog implements CatalogView {
         entry.expires ? toEpochMs(entry.expires) : null,
         JSON.stringify(entry),
       );
+      const before = this.membershipsOf(entry.slug);
       this.sql.exec("DELETE FROM scope_members WHERE slug = ?", entry.slug);
       // A scope is named only by articles that were public at some time.
-      if (!wasPublic(entry)) continue;
-      const members = [
-        ...entry.categories.map((c) => ["category", c.slug, c.label] as const),
-        ...entry.authors.map((a) => ["author", a.slug, a.name] as const),
-      ];
+      const members = wasPublic(entry)
+        ? [
+            ...entry.categories.map((c) => ["category", c.slug, c.label] as const),
+            ...entry.authors.map((a) => ["author", a.slug, a.name] as const),
+          ]
+        : [];
+      for (const [kind, scope] of members)
+        this.sql.exec("INSERT OR IGNORE INTO scopes (kind, scope) VALUES (?, ?)", kind, scope);
+      this.forgetEmptyScopes(
+        before.filter(([k, sc]) => !members.some(([kind, scope]) => kind === k && scope === sc)),
+      );
       for (const [kind, scope, label] of members) {
         this.sql.exec(
           `INSERT OR IGNORE INTO scope_members (kind, scope, slug, label, published_ms, deleted_ms)
@@ -259,10 +278,30 @@ export class SqlCatalog implements CatalogView {
       .toArray()
       .map((r) => r.slug as string);
     for (const slug of gone) {
+      const before = this.membershipsOf(slug);
       this.sql.exec("DELETE FROM articles WHERE slug = ?", slug);
       this.sql.exec("DELETE FROM scope_members WHERE slug = ?", slug);
+      this.forgetEmptyScopes(before);
     }
     return gone.length;
+  }
+
+  private membershipsOf(slug: string): (readonly [string, string])[] {
+    return this.sql
+      .exec("SELECT kind, scope FROM scope_members WHERE slug = ?", slug)
+      .toArray()
+      .map((row) => [row.kind as string, row.scope as string] as const);
+  }
+
+  /** Scopes an article left: gone from `scopes` if it was their last member. */
+  private forgetEmptyScopes(left: (readonly [string, string])[]): void {
+    for (const [kind, scope] of left) {
+      const any = this.sql
+        .exec("SELECT 1 FROM scope_members WHERE kind = ? AND scope = ? LIMIT 1", kind, scope)
+        .toArray();
+      if (any.length === 0)
+        this.sql.exec("DELETE FROM scopes WHERE kind = ? AND scope = ?", kind, scope);
+    }
   }
 
   validators(paths: string[]): Map<string, Validators> {
