@@ -122,13 +122,25 @@ function mayAskAgain(path: string, now: number): boolean {
   return true;
 }
 
+/**
+ * A KV read, tried again once after a failure: a read that fails is every concurrent
+ * reader's failure (loads of one path are shared, see DocumentMemory.coalesce), and a
+ * transient one should not answer a burst of 500s.
+ */
+async function readOnce(kv: KVNamespace, key: string) {
+  try {
+    return await kv.getWithMetadata<DocMeta>(key, "arrayBuffer");
+  } catch (error) {
+    console.warn(`KV read of ${key} failed; trying once more`, error);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    return kv.getWithMetadata<DocMeta>(key, "arrayBuffer");
+  }
+}
+
 async function readDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
   const { build } = siteOf(c.env);
   // Bytes, not text: the body is served as stored, never decoded and re-encoded.
-  const { value, metadata } = await c.env.ARTICLES.getWithMetadata<DocMeta>(
-    docKey(path),
-    "arrayBuffer",
-  );
+  const { value, metadata } = await readOnce(c.env.ARTICLES, docKey(path));
   if (value === null) {
     return ALWAYS_EXIST.has(path) ? publisherOf(c.env).render(path) : undefined;
   }
