@@ -7,8 +7,9 @@
  * public document: `parsePath` never names its path, so no route serves it.
  */
 import type { RenderedDoc } from "./documents.ts";
+import { openPage } from "./feeds/archive.ts";
 import type { CatalogView, ScopeName } from "./publishing/catalog-view.ts";
-import type { FeedScope } from "./urls.ts";
+import type { FeedScope, PublicDoc } from "./urls.ts";
 
 /** Below every path parsePath accepts (`/_/` is no public folder). */
 export const SCOPE_DIRECTORY_PATH = "/_/scopes.json";
@@ -70,4 +71,29 @@ export class ScopeDirectory {
     if (scope.kind === "site") return true;
     return (scope.kind === "category" ? this.categories : this.authors).has(scope.slug);
   }
+
+  /**
+   * Whether the directory shows that nothing lives at `doc`: a category or author nobody
+   * is filed under, an archive page past the open one (of `pageSize` articles). False for
+   * every document it does not answer for (see directoryAnswers).
+   */
+  showsAbsent(doc: PublicDoc, pageSize: number): boolean {
+    switch (doc.kind) {
+      case "feed":
+      case "view":
+        return !this.has(doc.scope);
+      case "archive":
+      case "archive-view":
+        return doc.page > openPage({ pageSize, maxSeq: this.maxSeq });
+      default:
+        return false;
+    }
+  }
 }
+
+/** Documents whose absence the directory can show: scope feeds and views, archive pages. */
+export const directoryAnswers = (doc: PublicDoc): boolean =>
+  doc.kind === "feed" ||
+  doc.kind === "view" ||
+  doc.kind === "archive" ||
+  doc.kind === "archive-view";

@@ -63,6 +63,12 @@ export type PublishResult =
 
 export type BulkItem = BatchItem;
 
+/** A body's HTML as the Worker's check rendered it, beside the body it was rendered from. */
+interface WorkerHtml {
+  body: string;
+  html: string;
+}
+
 export type BulkResult =
   | { ok: true; results: BatchItemResult[] }
   | { ok: false; errors: (FieldError & { index: number })[] };
@@ -153,8 +159,8 @@ export class Publisher extends DurableObject<Env> {
   ): Promise<BulkResult> {
     // Bodies the Worker rendered while checking them, if its build is this one's.
     const { build } = siteOf(this.env);
-    const rendered = new Map(
-      items.flatMap(({ slug, article, rendered }) =>
+    const rendered = new Map<string, WorkerHtml>(
+      items.flatMap(({ slug, article, rendered }): [string, WorkerHtml][] =>
         rendered?.build === build ? [[slug, { body: article.body, html: rendered.html }]] : [],
       ),
     );
@@ -384,7 +390,7 @@ export class Publisher extends DurableObject<Env> {
    * Markdown, sanitising and cleaning, once per record version; `rendered` is the body's
    * HTML from the Worker's check, used if it is of this very body.
    */
-  private prepare(record: StoredArticle, rendered?: { body: string; html: string }): Prepared {
+  private prepare(record: StoredArticle, rendered?: WorkerHtml): Prepared {
     let prepared = this.prepared.get(record);
     if (!prepared) {
       const stored = this.records.takeStoredEntry(record);
@@ -396,10 +402,7 @@ export class Publisher extends DurableObject<Env> {
     return prepared;
   }
 
-  private problemsOf(
-    record: StoredArticle,
-    rendered?: { body: string; html: string },
-  ): FieldError[] {
+  private problemsOf(record: StoredArticle, rendered?: WorkerHtml): FieldError[] {
     try {
       return publishProblems(this.site, this.prepare(record, rendered));
     } catch (error) {

@@ -5,10 +5,13 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { formatHttpDate, toEpochMs } from "../../core/dates.ts";
-import { openPage } from "../../core/feeds/archive.ts";
 import { renderErrorPage } from "../../core/pages/render-pages.ts";
 import { type PartnerProfile, partnerTokenName } from "../../core/partners/profiles.ts";
-import { SCOPE_DIRECTORY_PATH, ScopeDirectory } from "../../core/scope-directory.ts";
+import {
+  directoryAnswers,
+  SCOPE_DIRECTORY_PATH,
+  ScopeDirectory,
+} from "../../core/scope-directory.ts";
 import {
   absolute,
   NEWS_SITEMAP_PATH,
@@ -248,10 +251,7 @@ async function rememberDirectory(c: Context<AppEnv>): Promise<void> {
   const { build, memoryTtlMs } = siteOf(c.env);
   if (memoryTtlMs <= 0 || documentMemory.get(SCOPE_DIRECTORY_PATH, build, Date.now())) return;
   await documentMemory.coalesce(SCOPE_DIRECTORY_PATH, async () => {
-    const { value, metadata } = await c.env.ARTICLES.getWithMetadata<DocMeta>(
-      docKey(SCOPE_DIRECTORY_PATH),
-      "arrayBuffer",
-    );
+    const { value, metadata } = await readOnce(c.env.ARTICLES, docKey(SCOPE_DIRECTORY_PATH));
     if (value !== null && isDocMeta(metadata))
       documentMemory.set(
         SCOPE_DIRECTORY_PATH,
@@ -262,35 +262,15 @@ async function rememberDirectory(c: Context<AppEnv>): Promise<void> {
 }
 
 /**
- * Whether the directory shows that nothing lives at `target`: a category or author
- * nobody is filed under, an archive page past the open one. Only a directory already in
- * memory is asked, so a document that exists still costs one KV read, never two; and it
- * is as fresh as any document this isolate remembers (DOC_MEMORY_TTL_MS).
+ * Whether the directory shows that nothing lives at `target`. Only a directory already
+ * in memory is asked, so a document that exists still costs one KV read, never two; and
+ * it is as fresh as any document this isolate remembers (DOC_MEMORY_TTL_MS).
  */
 function knownAbsent(c: Context<AppEnv>, target: PublicDoc): boolean {
   if (!directoryAnswers(target)) return false;
   const directory = directoryInMemory(c);
-  if (!directory) return false;
-  switch (target.kind) {
-    case "feed":
-    case "view":
-      return !directory.has(target.scope);
-    case "archive":
-    case "archive-view": {
-      const { archivePageSize } = siteOf(c.env).site;
-      return target.page > openPage({ pageSize: archivePageSize, maxSeq: directory.maxSeq });
-    }
-    default:
-      return false;
-  }
+  return directory?.showsAbsent(target, siteOf(c.env).site.archivePageSize) ?? false;
 }
-
-/** Documents whose absence the directory shows: scope feeds and views, archive pages. */
-const directoryAnswers = (target: PublicDoc): boolean =>
-  target.kind === "feed" ||
-  target.kind === "view" ||
-  target.kind === "archive" ||
-  target.kind === "archive-view";
 
 async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
   const { site } = siteOf(c.env);

@@ -184,8 +184,10 @@ export class SqlCatalog implements CatalogView {
       );
   }
 
-  /** Categories and authors with any member, after `after` in (kind, slug) order. */
-  /** From the `scopes` table, which apply() and compact() keep: one index seek. */
+  /**
+   * Categories and authors with any member, after `after` in (kind, slug) order: from the
+   * `scopes` table, which apply() and compact() keep, one index seek.
+   */
   scopesAfter(after: ScopeName | undefined, limit: number): ScopeName[] {
     return this.sql
       .exec(
