@@ -97,7 +97,20 @@ export interface SizeResult {
   coldList: number[];
   config?: ConfigRun;
   kv?: KvRun;
+  /** The same publishes, lists and cold starts on the first size's store, taken in turns. */
+  reference?: ReferenceRun;
   problems: string[];
+}
+
+export interface ReferenceRun {
+  /** The size it was loaded with. */
+  stored: number;
+  /** Articles it held when these figures were taken (it gains the ones published to it). */
+  held: number;
+  publish: number[];
+  list: number[];
+  coldPublish: number[];
+  coldList: number[];
 }
 
 // ---- small helpers ----------------------------------------------------------
@@ -186,6 +199,15 @@ export function sizeTable(results: SizeResult[]): string {
     }),
   ];
   const heap = (h: HeapUsage | undefined) => h?.usedSize;
+  // The figure above measured on the first size's store in the same turns, and the ratio.
+  const paired = (pick: (r: SizeResult) => number, pickRef: (ref: ReferenceRun) => number) => [
+    `  in turns with the ${first.stored.toLocaleString("en-US")} store: its figure (ratio)`,
+    ...results.map((r) => {
+      if (!r.reference) return "";
+      const theirs = pickRef(r.reference);
+      return `${ms(theirs)} (${(pick(r) / theirs).toFixed(2)}×)`;
+    }),
+  ];
   const rows = [
     row(
       "bulk load, KV_WRITE_INTERVAL_MS=1000 (default): articles/s",
@@ -197,11 +219,27 @@ export function sizeTable(results: SizeResult[]): string {
     row("bulk load, KV_WRITE_INTERVAL_MS=0: articles/s", (r) => rate(r.unpaced), perSecond),
     row("  total load time", (r) => r.unpaced?.ms, secs),
     row("publish one article (PUT /api/articles/:slug), p50", (r) => median(r.publish), ms),
+    paired(
+      (r) => median(r.publish),
+      (ref) => median(ref.publish),
+    ),
     row("  p99", (r) => percentile(r.publish, 0.99), ms),
     row("GET /api/articles?limit=20, p50", (r) => median(r.list), ms),
+    paired(
+      (r) => median(r.list),
+      (ref) => median(ref.list),
+    ),
     row("  p99", (r) => percentile(r.list, 0.99), ms),
     row("cold start: first publish (median of restarts)", (r) => median(r.coldPublish), ms),
+    paired(
+      (r) => median(r.coldPublish),
+      (ref) => median(ref.coldPublish),
+    ),
     row("cold start: first admin list (median)", (r) => median(r.coldList), ms),
+    paired(
+      (r) => median(r.coldList),
+      (ref) => median(ref.coldList),
+    ),
     row("  workerd start-up (Miniflare ready, median)", (r) => median(r.coldStartMs), ms),
     row("new SITE_TITLE: first GET /feed.xml", (r) => r.config?.firstReadMs, ms),
     row("  /feed.xml shows the new title after", (r) => r.config?.newTitleMs, ms),
@@ -392,22 +430,44 @@ export function targetsTable(results: SizeResult[]): { text: string; misses: num
   };
   if (!first || !last) return { text: "(no results)", misses: 1 };
   const sizes = `${first.stored.toLocaleString("en-US")} → ${last.stored.toLocaleString("en-US")}`;
-  const growth = (name: string, pick: (r: SizeResult) => number) => {
+  // Judged on the figures taken in turns with the first size's store (the same minutes);
+  // the sequential ratio (the first size's own run, minutes earlier) is shown beside it.
+  const growth = (
+    name: string,
+    pick: (r: SizeResult) => number,
+    pickRef: (ref: ReferenceRun) => number,
+  ) => {
     const a = pick(first);
     const b = pick(last);
-    const ratio = b / a;
+    const sequential = `${ms(a)} → ${ms(b)} (${(b / a).toFixed(2)}×, ${sizes}, one after the other)`;
+    const ref = last.reference;
+    const ratio = ref ? b / pickRef(ref) : b / a;
     rows.push([
       name,
       `≤ ${SCALE_TARGETS.maxGrowth}× from ${first.stored.toLocaleString("en-US")}`,
-      `${ms(a)} → ${ms(b)} (${Number.isFinite(ratio) ? ratio.toFixed(2) : "n/a"}×, ${sizes})`,
+      ref
+        ? `${ms(b)} at ${last.stored.toLocaleString("en-US")} against ${ms(pickRef(ref))} at ${ref.stored.toLocaleString("en-US")} (${ref.held.toLocaleString("en-US")} by then) in the same turns (${ratio.toFixed(2)}×); ${sequential}`
+        : sequential,
       results.length < 2
         ? "n/a (one size)"
         : verdict(Number.isFinite(ratio) ? ratio <= SCALE_TARGETS.maxGrowth : undefined),
     ]);
   };
-  growth("publish one article, p50", (r) => median(r.publish));
-  growth("GET /api/articles?limit=20, p50", (r) => median(r.list));
-  growth("cold start, first publish (median)", (r) => median(r.coldPublish));
+  growth(
+    "publish one article, p50",
+    (r) => median(r.publish),
+    (ref) => median(ref.publish),
+  );
+  growth(
+    "GET /api/articles?limit=20, p50",
+    (r) => median(r.list),
+    (ref) => median(ref.list),
+  );
+  growth(
+    "cold start, first publish (median)",
+    (r) => median(r.coldPublish),
+    (ref) => median(ref.coldPublish),
+  );
   const heaps = results.flatMap((r) => [
     [r, "after loading", r.heapLoaded] as const,
     [r, "after the crawl", r.heapCrawled] as const,
@@ -423,11 +483,19 @@ export function targetsTable(results: SizeResult[]): { text: string; misses: num
       heaps.every(([, , h]) => h) ? worst <= SCALE_TARGETS.maxHeapMiB * 1024 * 1024 : undefined,
     ),
   ]);
+  // The issue gives the rate with its measure, "10,000 articles in under 35 s", and
+  // 100,000 a limit of their own (10 minutes, 167/s): the rate is judged up to 10,000.
+  const rated = results.filter((r) => r.stored <= 10_000);
   rows.push([
-    "bulk load rate, KV_WRITE_INTERVAL_MS=1000 (production default), every size",
+    "bulk load rate, KV_WRITE_INTERVAL_MS=1000 (production default), up to 10,000 stored",
     `≥ ${SCALE_TARGETS.minBulkRate} articles/s`,
-    results.map((r) => `${r.stored.toLocaleString("en-US")}: ${num(rate(r.load))}/s`).join("; "),
-    verdict(results.every((r) => rate(r.load) >= SCALE_TARGETS.minBulkRate)),
+    results
+      .map(
+        (r) =>
+          `${r.stored.toLocaleString("en-US")}: ${num(rate(r.load))}/s${r.stored > 10_000 ? " (judged by its time, below)" : ""}`,
+      )
+      .join("; "),
+    rated.length ? verdict(rated.every((r) => rate(r.load) >= SCALE_TARGETS.minBulkRate)) : "n/a",
   ]);
   const ten = results.find((r) => r.stored === 10_000);
   rows.push([

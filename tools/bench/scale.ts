@@ -18,7 +18,10 @@
  *      before it), and 30 admin list calls;
  *   4. cold starts: Miniflare disposed and recreated on the same folder (new workerd
  *      process, new isolate, the Durable Object starts from storage), then the first
- *      publish; again, then the first admin list; SCALE_COLD_STARTS (3) times each;
+ *      publish; again, then the first admin list; SCALE_COLD_STARTS (5) times each;
+ *   (3 and 4 at the larger sizes: in turns with the same requests on the first size's
+ *   store, kept for this, so each growth ratio compares two stores in the same minutes;
+ *   the targets are judged on those ratios);
  *   5. a configuration change: a restart with another SITE_TITLE, the first GET
  *      /feed.xml, when /feed.xml shows the new title, and when the alarm-driven full
  *      re-render is finished (the Publisher's rerenderStatus() over RPC);
@@ -38,7 +41,7 @@
  * latencies bunch; the rate and the total time are not affected.
  *
  * Settings (environment): SCALE_SIZES (1000,10000,100000), SCALE_IN_FLIGHT (4),
- * SCALE_SAMPLES (30), SCALE_PUBLISH_GAP_MS (1500), SCALE_COLD_STARTS (3),
+ * SCALE_SAMPLES (30), SCALE_PUBLISH_GAP_MS (1500), SCALE_COLD_STARTS (5),
  * SCALE_RERENDER_TIMEOUT_S (900), SCALE_ALARM_WATCH_S (45), SCALE_UNPACED (1),
  * SCALE_UNPACED_MAX (10000),
  * SCALE_NODE_PROFILE (1: first reproduce one bulk commit's work in Node, scale-cpu.ts).
@@ -46,7 +49,7 @@
 // First, as a bare import: the environment wrangler reads when its module loads.
 import "./offline.ts";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseSettings } from "../../src/core/site.ts";
 import { buildWorker } from "./bundle.ts";
@@ -103,7 +106,7 @@ const BATCH = 200;
 const IN_FLIGHT = setting("SCALE_IN_FLIGHT", 4);
 const SAMPLES = setting("SCALE_SAMPLES", 30);
 const PUBLISH_GAP_MS = setting("SCALE_PUBLISH_GAP_MS", 1500, 0);
-const COLD_STARTS = setting("SCALE_COLD_STARTS", 3);
+const COLD_STARTS = setting("SCALE_COLD_STARTS", 5);
 const RERENDER_TIMEOUT_MS = setting("SCALE_RERENDER_TIMEOUT_S", 900) * 1000;
 const ALARM_WATCH_MS = setting("SCALE_ALARM_WATCH_S", 45) * 1000;
 const UNPACED = setting("SCALE_UNPACED", 1, 0) > 0;
@@ -273,7 +276,6 @@ async function bulkLoad(
   return run;
 }
 
-/** `count` new articles, one PUT at a time, starts `gapMs` apart; latencies in ms. */
 /** Waits until the Publisher is idle (an import's deferred rebuilds done); how long that took. */
 async function untilWriterIdle(host: Host): Promise<number> {
   const began = performance.now();
@@ -285,34 +287,50 @@ async function untilWriterIdle(host: Host): Promise<number> {
   return performance.now() - began;
 }
 
-async function publishSeries(
+/** One new article (number `index`) through PUT /api/articles/:slug; the latency in ms. */
+async function publishOne(
   host: Host,
   token: string,
-  from: number,
-  count: number,
-  gapMs: number,
+  index: number,
   problems: string[],
-): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let k = 0; k < count; k++) {
-    const { slug, article } = scaleArticle(from + k);
-    const r = await timed(`${host.base}/api/articles/${slug}`, admin(token, article));
-    latencies.push(r.ms);
-    if (r.status !== 201)
-      problems.push(`publish ${slug}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
-    if (k < count - 1) await sleep(Math.max(0, gapMs - r.ms));
-  }
-  return latencies;
+): Promise<number> {
+  const { slug, article } = scaleArticle(index);
+  const r = await timed(`${host.base}/api/articles/${slug}`, admin(token, article));
+  if (r.status !== 201) problems.push(`publish ${slug}: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+  return r.ms;
 }
 
-async function listSeries(host: Host, token: string, count: number, problems: string[]) {
-  const latencies: number[] = [];
+/** One GET /api/articles?limit=20; the latency in ms. */
+async function listOne(host: Host, token: string, problems: string[]): Promise<number> {
+  const r = await timed(`${host.base}/api/articles?limit=20`, admin(token));
+  if (r.status !== 200) problems.push(`list: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+  return r.ms;
+}
+
+/**
+ * `count` samples of each series, taken in turns (sample k of every series, the order
+ * reversed on every other k), so that series compared with each other share the same
+ * minutes of this machine. A series' samples start `gapMs` apart (its turn and the
+ * others' fill the gap); the latencies per series.
+ */
+async function inTurns(
+  count: number,
+  gapMs: number,
+  series: ((k: number) => Promise<number>)[],
+): Promise<number[][]> {
+  const samples = series.map(() => [] as number[]);
+  const slotMs = gapMs / series.length;
   for (let k = 0; k < count; k++) {
-    const r = await timed(`${host.base}/api/articles?limit=20`, admin(token));
-    latencies.push(r.ms);
-    if (r.status !== 200) problems.push(`list: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+    const order = series.map((_, i) => i);
+    if (k % 2 === 1) order.reverse();
+    for (const i of order) {
+      const began = performance.now();
+      samples[i]?.push(await (series[i] as (k: number) => Promise<number>)(k));
+      const left = slotMs - (performance.now() - began);
+      if (left > 0 && !(k === count - 1 && i === order[order.length - 1])) await sleep(left);
+    }
   }
-  return latencies;
+  return samples;
 }
 
 const NEXT_LINK = /<atom:link href="[^"]*\/archive\/(\d+)\/feed\.xml" rel="next"/;
@@ -490,7 +508,8 @@ async function instrumented(
     kv.publishes.push(...afterBulk.publishes);
     kv.requests.push(...afterBulk.requests);
     kv.outside = afterBulk.outside;
-    await publishSeries(host, token, nextIndex + used, 5, PUBLISH_GAP_MS, problems);
+    const first = nextIndex + used;
+    await inTurns(5, PUBLISH_GAP_MS, [(k) => publishOne(host, token, first + k, problems)]);
     used += 5;
     const afterSingle = plain<BenchLog>(await stub.benchLog(true));
     kv.singleCommits = afterSingle.commits.filter((c) => !c.inAlarm);
@@ -534,6 +553,73 @@ async function instrumented(
     await stop(again);
   }
   return { kv, used };
+}
+
+/**
+ * A copy of the first size's store (taken after its cold starts, before its configuration
+ * changes), kept while the larger sizes run: their publish, list and cold-start figures
+ * are taken in turns with the same figures on this store, in the same minutes, so that
+ * the growth ratio compares catalogue sizes and not two moments of a shared machine (run
+ * 20 minutes apart, the same code's figures moved by 0.76–1.77×).
+ */
+interface Reference {
+  /** Articles it held when it was copied (it gains the ones published to it later). */
+  stored: number;
+  persistTo: string;
+  /** Its configuration (another would start a full re-render). */
+  vars: Record<string, string>;
+  token: string;
+  /** Index of its next new article. */
+  next: number;
+}
+let reference: Reference | undefined;
+
+/** The reference store's Worker, once its writer is idle. */
+async function startReference(r: Reference, bundles: Bundles): Promise<Host> {
+  const host = await start(bundles.real, r.persistTo, r.vars);
+  await timed(`${host.base}/feed.xml`);
+  await untilWriterIdle(host);
+  const stub = await host.publisher<RerenderStub>();
+  const began = performance.now();
+  while (plain<{ running: boolean }>(await stub.rerenderStatus()).running) {
+    if (performance.now() - began > RERENDER_TIMEOUT_MS)
+      throw new Error("the reference store's re-render did not finish");
+    await sleep(500);
+  }
+  return host;
+}
+
+/** One store's cold starts: where it is, and where its figures go. */
+interface ColdSide {
+  persistTo: string;
+  vars: Record<string, string>;
+  token: string;
+  nextIndex: () => number;
+  publishes: number[];
+  lists: number[];
+  startMs: number[];
+}
+
+/** A new workerd on the side's folder, then its first request: a publish. */
+async function coldPublish(bundles: Bundles, side: ColdSide, problems: string[]) {
+  const host = await start(bundles.real, side.persistTo, side.vars);
+  try {
+    side.startMs.push(host.startMs);
+    side.publishes.push(await publishOne(host, side.token, side.nextIndex(), problems));
+  } finally {
+    await stop(host);
+  }
+}
+
+/** A new workerd on the side's folder, then its first request: an admin list. */
+async function coldList(bundles: Bundles, side: ColdSide, problems: string[]) {
+  const host = await start(bundles.real, side.persistTo, side.vars);
+  try {
+    side.startMs.push(host.startMs);
+    side.lists.push(await listOne(host, side.token, problems));
+  } finally {
+    await stop(host);
+  }
 }
 
 async function benchSize(stored: number, bundles: Bundles): Promise<SizeResult> {
@@ -594,14 +680,47 @@ async function benchSize(stored: number, bundles: Bundles): Promise<SizeResult> 
         `Used heap after loading: ${mib(result.heapLoaded.usedSize)} (peak sampled while loading ${mib(result.load.peakHeap)}; ArrayBuffer backing stores ${mib(result.heapLoaded.backingStorageSize)}, embedder ${mib(result.heapLoaded.embedderHeapUsedSize)})`,
       );
 
-      result.publish = await publishSeries(host, token, next, SAMPLES, PUBLISH_GAP_MS, problems);
-      next += SAMPLES;
+      // Publishes and lists, in turns with the same on the reference store if there is one.
+      const refStore = reference;
+      const ref = refStore ? await startReference(refStore, bundles) : undefined;
+      try {
+        const base = next;
+        const refBase = refStore?.next ?? 0;
+        const refToken = refStore?.token ?? "";
+        const publishes = await inTurns(SAMPLES, PUBLISH_GAP_MS, [
+          (k) => publishOne(host, token, base + k, problems),
+          ...(ref ? [(k: number) => publishOne(ref, refToken, refBase + k, problems)] : []),
+        ]);
+        const lists = await inTurns(SAMPLES, 0, [
+          () => listOne(host, token, problems),
+          ...(ref ? [() => listOne(ref, refToken, problems)] : []),
+        ]);
+        result.publish = publishes[0] ?? [];
+        result.list = lists[0] ?? [];
+        next += SAMPLES;
+        if (refStore && publishes[1] && lists[1]) {
+          refStore.next += SAMPLES;
+          result.reference = {
+            stored: refStore.stored,
+            held: refBase,
+            publish: publishes[1],
+            list: lists[1],
+            coldPublish: [],
+            coldList: [],
+          };
+        }
+      } finally {
+        if (ref) await stop(ref);
+      }
+      const alongside = (mine: number[], theirs: number[] | undefined) =>
+        theirs && reference
+          ? `; on the ${reference.stored.toLocaleString("en-US")} store in the same turns: p50 ${ms(median(theirs))} (ratio ${(median(mine) / median(theirs)).toFixed(2)}×)`
+          : "";
       console.log(
-        `Publish one article, ${SAMPLES} times ${PUBLISH_GAP_MS} ms apart: p50 ${ms(median(result.publish))}, p99 ${ms(percentile(result.publish, 0.99))}, min ${ms(Math.min(...result.publish))}`,
+        `Publish one article, ${SAMPLES} times ${PUBLISH_GAP_MS} ms apart: p50 ${ms(median(result.publish))}, p99 ${ms(percentile(result.publish, 0.99))}, min ${ms(Math.min(...result.publish))}${alongside(result.publish, result.reference?.publish)}`,
       );
-      result.list = await listSeries(host, token, SAMPLES, problems);
       console.log(
-        `GET /api/articles?limit=20, ${SAMPLES} times: p50 ${ms(median(result.list))}, p99 ${ms(percentile(result.list, 0.99))}`,
+        `GET /api/articles?limit=20, ${SAMPLES} times: p50 ${ms(median(result.list))}, p99 ${ms(percentile(result.list, 0.99))}${alongside(result.list, result.reference?.list)}`,
       );
 
       const crawlPeak = heapSampler(host, 1000);
@@ -616,32 +735,50 @@ async function benchSize(stored: number, bundles: Bundles): Promise<SizeResult> 
       await stop(host);
     }
 
-    // 4: cold starts.
-    for (let i = 0; i < COLD_STARTS; i++) {
-      const a = await start(bundles.real, persistTo, vars);
-      try {
-        result.coldStartMs.push(a.startMs);
-        const { slug, article } = scaleArticle(next++);
-        const r = await timed(`${a.base}/api/articles/${slug}`, admin(token, article));
-        if (r.status !== 201)
-          problems.push(`cold publish: HTTP ${r.status} ${r.text.slice(0, 200)}`);
-        result.coldPublish.push(r.ms);
-      } finally {
-        await stop(a);
-      }
-      const b = await start(bundles.real, persistTo, vars);
-      try {
-        result.coldStartMs.push(b.startMs);
-        const r = await timed(`${b.base}/api/articles?limit=20`, admin(token));
-        if (r.status !== 200) problems.push(`cold list: HTTP ${r.status}`);
-        result.coldList.push(r.ms);
-      } finally {
-        await stop(b);
-      }
+    // 4: cold starts, in turns with cold starts of the reference store if there is one.
+    const sides: ColdSide[] = [
+      {
+        persistTo,
+        vars,
+        token,
+        nextIndex: () => next++,
+        publishes: result.coldPublish,
+        lists: result.coldList,
+        startMs: result.coldStartMs,
+      },
+    ];
+    if (reference && result.reference) {
+      const r = reference;
+      sides.push({
+        persistTo: r.persistTo,
+        vars: r.vars,
+        token: r.token,
+        nextIndex: () => r.next++,
+        publishes: result.reference.coldPublish,
+        lists: result.reference.coldList,
+        startMs: [],
+      });
     }
+    for (let i = 0; i < COLD_STARTS; i++) {
+      const order = i % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) await coldPublish(bundles, side, problems);
+      for (const side of order) await coldList(bundles, side, problems);
+    }
+    const refCold = result.reference
+      ? `; on the ${result.reference.stored.toLocaleString("en-US")} store in the same turns: first publish ${result.reference.coldPublish.map((v) => ms(v)).join(", ")}, first admin list ${result.reference.coldList.map((v) => ms(v)).join(", ")}`
+      : "";
     console.log(
-      `Cold starts (${COLD_STARTS} each): first publish ${result.coldPublish.map((v) => ms(v)).join(", ")}; first admin list ${result.coldList.map((v) => ms(v)).join(", ")}; workerd start-up ${ms(median(result.coldStartMs))} (median)`,
+      `Cold starts (${COLD_STARTS} each): first publish ${result.coldPublish.map((v) => ms(v)).join(", ")}; first admin list ${result.coldList.map((v) => ms(v)).join(", ")}; workerd start-up ${ms(median(result.coldStartMs))} (median)${refCold}`,
     );
+
+    // The first size's store as it is now (loaded, published to, restarted, its first
+    // configuration), copied as the reference of the larger sizes.
+    if (reference === undefined && stored < (SIZES.at(-1) ?? 0) && problems.length === 0) {
+      const copy = join(BENCH_TMP, `state-${stored}-reference`);
+      rmSync(copy, { recursive: true, force: true });
+      cpSync(persistTo, copy, { recursive: true });
+      reference = { stored, persistTo: copy, vars, token, next };
+    }
 
     // 5: configuration change.
     const changed = { ...vars, SITE_TITLE: `${TITLE} (إعداد جديد)` };
@@ -753,6 +890,7 @@ async function main(): Promise<number> {
     console.log(
       `Publisher CPU of one bulk request with its shared documents rendered at once (Node reproduction above, KV free; an import defers those): ${ms(publisherCpuPerBulk(nodeCommit))}.`,
     );
+  if (reference) rmSync(reference.persistTo, { recursive: true, force: true });
   const problems = results.flatMap((r) => r.problems.map((p) => `${r.stored}: ${p}`));
   if (problems.length) console.log(`\nPROBLEMS:\n  ${problems.join("\n  ")}`);
   console.log(`\nTotal bench time: ${secs(performance.now() - began)}`);
