@@ -14,8 +14,15 @@ declare module "autocannon" {
     pipelining?: number;
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
-    /** Requests each connection cycles through; `setupRequest` may rewrite each one. */
-    requests?: { setupRequest?: (request: { path: string }) => { path: string } }[];
+    /** Worker threads to spread the connections over (lib/manager.js); 0: this thread. */
+    workers?: number;
+    /**
+     * Requests each connection cycles through; `setupRequest` may rewrite each one. With
+     * `workers`, it is the path of a CommonJS module exporting that function.
+     */
+    requests?: {
+      setupRequest?: string | ((request: { path: string }) => { path: string });
+    }[];
   }
 
   /** A histogram summary; latency in milliseconds, requests and throughput per second. */

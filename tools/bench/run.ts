@@ -190,7 +190,7 @@ async function benchSize(
           token,
           slug,
           benchArticle(stored - 1).article,
-          15,
+          undefined,
           edge.base,
         );
         floodLine("the flood served by a second workerd on the same KV", run.floodEdge);

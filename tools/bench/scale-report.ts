@@ -484,18 +484,14 @@ export function targetsTable(results: SizeResult[]): { text: string; misses: num
     ),
   ]);
   // The issue gives the rate with its measure, "10,000 articles in under 35 s", and
-  // 100,000 a limit of their own (10 minutes, 167/s): the rate is judged up to 10,000.
-  const rated = results.filter((r) => r.stored <= 10_000);
+  // 100,000 a limit of their own (10 minutes, 167/s); a 1,000 load lasts 2–4 s, mostly
+  // start-up and the deferred rebuild. So the rate is judged at 10,000.
+  const rated = results.find((r) => r.stored === 10_000);
   rows.push([
-    "bulk load rate, KV_WRITE_INTERVAL_MS=1000 (production default), up to 10,000 stored",
+    "bulk load rate, KV_WRITE_INTERVAL_MS=1000 (production default), 10,000 stored",
     `≥ ${SCALE_TARGETS.minBulkRate} articles/s`,
-    results
-      .map(
-        (r) =>
-          `${r.stored.toLocaleString("en-US")}: ${num(rate(r.load))}/s${r.stored > 10_000 ? " (judged by its time, below)" : ""}`,
-      )
-      .join("; "),
-    rated.length ? verdict(rated.every((r) => rate(r.load) >= SCALE_TARGETS.minBulkRate)) : "n/a",
+    results.map((r) => `${r.stored.toLocaleString("en-US")}: ${num(rate(r.load))}/s`).join("; "),
+    rated ? verdict(rate(rated.load) >= SCALE_TARGETS.minBulkRate) : "n/a",
   ]);
   const ten = results.find((r) => r.stored === 10_000);
   rows.push([
