@@ -102,6 +102,9 @@ export interface SizeResult {
   problems: string[];
 }
 
+/** The figures taken on both stores in turns, named alike in SizeResult and ReferenceRun. */
+export type PairedFigure = "publish" | "list" | "coldPublish" | "coldList";
+
 export interface ReferenceRun {
   /** The size it was loaded with. */
   stored: number;
@@ -200,12 +203,12 @@ export function sizeTable(results: SizeResult[]): string {
   ];
   const heap = (h: HeapUsage | undefined) => h?.usedSize;
   // The figure above measured on the first size's store in the same turns, and the ratio.
-  const paired = (pick: (r: SizeResult) => number, pickRef: (ref: ReferenceRun) => number) => [
+  const paired = (figure: PairedFigure) => [
     `  in turns with the ${first.stored.toLocaleString("en-US")} store: its figure (ratio)`,
     ...results.map((r) => {
       if (!r.reference) return "";
-      const theirs = pickRef(r.reference);
-      return `${ms(theirs)} (${(pick(r) / theirs).toFixed(2)}×)`;
+      const theirs = median(r.reference[figure]);
+      return `${ms(theirs)} (${(median(r[figure]) / theirs).toFixed(2)}×)`;
     }),
   ];
   const rows = [
@@ -219,27 +222,15 @@ export function sizeTable(results: SizeResult[]): string {
     row("bulk load, KV_WRITE_INTERVAL_MS=0: articles/s", (r) => rate(r.unpaced), perSecond),
     row("  total load time", (r) => r.unpaced?.ms, secs),
     row("publish one article (PUT /api/articles/:slug), p50", (r) => median(r.publish), ms),
-    paired(
-      (r) => median(r.publish),
-      (ref) => median(ref.publish),
-    ),
+    paired("publish"),
     row("  p99", (r) => percentile(r.publish, 0.99), ms),
     row("GET /api/articles?limit=20, p50", (r) => median(r.list), ms),
-    paired(
-      (r) => median(r.list),
-      (ref) => median(ref.list),
-    ),
+    paired("list"),
     row("  p99", (r) => percentile(r.list, 0.99), ms),
     row("cold start: first publish (median of restarts)", (r) => median(r.coldPublish), ms),
-    paired(
-      (r) => median(r.coldPublish),
-      (ref) => median(ref.coldPublish),
-    ),
+    paired("coldPublish"),
     row("cold start: first admin list (median)", (r) => median(r.coldList), ms),
-    paired(
-      (r) => median(r.coldList),
-      (ref) => median(ref.coldList),
-    ),
+    paired("coldList"),
     row("  workerd start-up (Miniflare ready, median)", (r) => median(r.coldStartMs), ms),
     row("new SITE_TITLE: first GET /feed.xml", (r) => r.config?.firstReadMs, ms),
     row("  /feed.xml shows the new title after", (r) => r.config?.newTitleMs, ms),
@@ -432,42 +423,27 @@ export function targetsTable(results: SizeResult[]): { text: string; misses: num
   const sizes = `${first.stored.toLocaleString("en-US")} → ${last.stored.toLocaleString("en-US")}`;
   // Judged on the figures taken in turns with the first size's store (the same minutes);
   // the sequential ratio (the first size's own run, minutes earlier) is shown beside it.
-  const growth = (
-    name: string,
-    pick: (r: SizeResult) => number,
-    pickRef: (ref: ReferenceRun) => number,
-  ) => {
-    const a = pick(first);
-    const b = pick(last);
+  const growth = (name: string, figure: PairedFigure) => {
+    const a = median(first[figure]);
+    const b = median(last[figure]);
     const sequential = `${ms(a)} → ${ms(b)} (${(b / a).toFixed(2)}×, ${sizes}, one after the other)`;
     const ref = last.reference;
-    const ratio = ref ? b / pickRef(ref) : b / a;
+    const theirs = ref ? median(ref[figure]) : a;
+    const ratio = b / theirs;
     rows.push([
       name,
       `≤ ${SCALE_TARGETS.maxGrowth}× from ${first.stored.toLocaleString("en-US")}`,
       ref
-        ? `${ms(b)} at ${last.stored.toLocaleString("en-US")} against ${ms(pickRef(ref))} at ${ref.stored.toLocaleString("en-US")} (${ref.held.toLocaleString("en-US")} by then) in the same turns (${ratio.toFixed(2)}×); ${sequential}`
+        ? `${ms(b)} at ${last.stored.toLocaleString("en-US")} against ${ms(theirs)} at ${ref.stored.toLocaleString("en-US")} (${ref.held.toLocaleString("en-US")} by then) in the same turns (${ratio.toFixed(2)}×); ${sequential}`
         : sequential,
       results.length < 2
         ? "n/a (one size)"
         : verdict(Number.isFinite(ratio) ? ratio <= SCALE_TARGETS.maxGrowth : undefined),
     ]);
   };
-  growth(
-    "publish one article, p50",
-    (r) => median(r.publish),
-    (ref) => median(ref.publish),
-  );
-  growth(
-    "GET /api/articles?limit=20, p50",
-    (r) => median(r.list),
-    (ref) => median(ref.list),
-  );
-  growth(
-    "cold start, first publish (median)",
-    (r) => median(r.coldPublish),
-    (ref) => median(ref.coldPublish),
-  );
+  growth("publish one article, p50", "publish");
+  growth("GET /api/articles?limit=20, p50", "list");
+  growth("cold start, first publish (median)", "coldPublish");
   const heaps = results.flatMap((r) => [
     [r, "after loading", r.heapLoaded] as const,
     [r, "after the crawl", r.heapCrawled] as const,

@@ -19,8 +19,8 @@
  *   4. cold starts: Miniflare disposed and recreated on the same folder (new workerd
  *      process, new isolate, the Durable Object starts from storage), then the first
  *      publish; again, then the first admin list; SCALE_COLD_STARTS (5) times each;
- *   (3 and 4 at the larger sizes: in turns with the same requests on the first size's
- *   store, kept for this, so each growth ratio compares two stores in the same minutes;
+ *   (3 and 4 at the larger sizes: in turns with the same requests on a copy of the first
+ *   size's store, kept for this, so each growth ratio compares two stores in the same minutes;
  *   the targets are judged on those ratios);
  *   5. a configuration change: a restart with another SITE_TITLE, the first GET
  *      /feed.xml, when /feed.xml shows the new title, and when the alarm-driven full
@@ -563,7 +563,7 @@ async function instrumented(
  * 20 minutes apart, the same code's figures moved by 0.76–1.77×).
  */
 interface Reference {
-  /** Articles it held when it was copied (it gains the ones published to it later). */
+  /** The size it was loaded with (it holds `next` articles). */
   stored: number;
   persistTo: string;
   /** Its configuration (another would start a full re-render). */
@@ -600,23 +600,16 @@ interface ColdSide {
   startMs: number[];
 }
 
-/** A new workerd on the side's folder, then its first request: a publish. */
-async function coldPublish(bundles: Bundles, side: ColdSide, problems: string[]) {
+/** A new workerd on the side's folder, then its first request; that request's latency. */
+async function coldFirst(
+  bundles: Bundles,
+  side: ColdSide,
+  request: (host: Host) => Promise<number>,
+): Promise<number> {
   const host = await start(bundles.real, side.persistTo, side.vars);
   try {
     side.startMs.push(host.startMs);
-    side.publishes.push(await publishOne(host, side.token, side.nextIndex(), problems));
-  } finally {
-    await stop(host);
-  }
-}
-
-/** A new workerd on the side's folder, then its first request: an admin list. */
-async function coldList(bundles: Bundles, side: ColdSide, problems: string[]) {
-  const host = await start(bundles.real, side.persistTo, side.vars);
-  try {
-    side.startMs.push(host.startMs);
-    side.lists.push(await listOne(host, side.token, problems));
+    return await request(host);
   } finally {
     await stop(host);
   }
@@ -713,8 +706,8 @@ async function benchSize(stored: number, bundles: Bundles): Promise<SizeResult> 
         if (ref) await stop(ref);
       }
       const alongside = (mine: number[], theirs: number[] | undefined) =>
-        theirs && reference
-          ? `; on the ${reference.stored.toLocaleString("en-US")} store in the same turns: p50 ${ms(median(theirs))} (ratio ${(median(mine) / median(theirs)).toFixed(2)}×)`
+        theirs && result.reference
+          ? `; on the ${result.reference.stored.toLocaleString("en-US")} store in the same turns: p50 ${ms(median(theirs))} (ratio ${(median(mine) / median(theirs)).toFixed(2)}×)`
           : "";
       console.log(
         `Publish one article, ${SAMPLES} times ${PUBLISH_GAP_MS} ms apart: p50 ${ms(median(result.publish))}, p99 ${ms(percentile(result.publish, 0.99))}, min ${ms(Math.min(...result.publish))}${alongside(result.publish, result.reference?.publish)}`,
@@ -761,8 +754,14 @@ async function benchSize(stored: number, bundles: Bundles): Promise<SizeResult> 
     }
     for (let i = 0; i < COLD_STARTS; i++) {
       const order = i % 2 === 0 ? sides : [...sides].reverse();
-      for (const side of order) await coldPublish(bundles, side, problems);
-      for (const side of order) await coldList(bundles, side, problems);
+      for (const side of order)
+        side.publishes.push(
+          await coldFirst(bundles, side, (h) =>
+            publishOne(h, side.token, side.nextIndex(), problems),
+          ),
+        );
+      for (const side of order)
+        side.lists.push(await coldFirst(bundles, side, (h) => listOne(h, side.token, problems)));
     }
     const refCold = result.reference
       ? `; on the ${result.reference.stored.toLocaleString("en-US")} store in the same turns: first publish ${result.reference.coldPublish.map((v) => ms(v)).join(", ")}, first admin list ${result.reference.coldList.map((v) => ms(v)).join(", ")}`
