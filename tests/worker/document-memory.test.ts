@@ -6,10 +6,14 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import app from "../../src/worker/index.ts";
-import { DocumentMemory } from "../../src/worker/store/document-memory.ts";
+import {
+  DocumentMemory,
+  documentMemory,
+  REFRESH_MS,
+} from "../../src/worker/store/document-memory.ts";
 import type { DocMeta } from "../../src/worker/store/keys.ts";
 import { docKey } from "../../src/worker/store/keys.ts";
-import { BASE, sampleArticle, TOKEN } from "./helpers.ts";
+import { BASE, countingWorker, publish, sampleArticle, TOKEN } from "./helpers.ts";
 
 const meta = (build = "b1"): DocMeta => ({
   etag: '"x"',
@@ -30,6 +34,9 @@ describe("DocumentMemory", () => {
     expect(memory.get("/feed.xml", "b2", 1999)).toBeUndefined();
     memory.set("/atom.xml", { body: bytes(10), meta: meta() }, 2000);
     expect(memory.get("/atom.xml", "b1", 2000)).toBeUndefined();
+    // Kept a little longer, for the requests that come while one reads its successor.
+    expect(memory.size.documents).toBe(1);
+    expect(memory.get("/atom.xml", "b1", 2000 + REFRESH_MS)).toBeUndefined();
     expect(memory.size.documents).toBe(0);
   });
 
@@ -48,20 +55,47 @@ describe("DocumentMemory", () => {
   });
 });
 
-describe("DocumentMemory.coalesce", () => {
-  it("shares one load among concurrent callers, then loads again", async () => {
-    const memory = new DocumentMemory(100);
-    let loads = 0;
-    const load = async () => {
-      loads++;
-      await new Promise((r) => setTimeout(r, 10));
-      return loads;
-    };
-    const results = await Promise.all(
-      [1, 2, 3, 4, 5].map(() => memory.coalesce("/feed.xml", load)),
-    );
-    expect(results).toEqual([1, 1, 1, 1, 1]);
-    expect(await memory.coalesce("/feed.xml", load)).toBe(2);
+describe("DocumentMemory: one read per expired copy, no request waiting for another", () => {
+  it("answers with the expired copy while a claim to read its successor holds, for at most REFRESH_MS", () => {
+    const memory = new DocumentMemory(1000);
+    memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 2000);
+    // Expired and nobody reading: the caller must read.
+    expect(memory.get("/feed.xml", "b1", 2000)).toBeUndefined();
+    expect(memory.claim("/feed.xml", 2000)).toBe(true);
+    // Meanwhile, the others get the expired copy, and no claim of their own.
+    expect(memory.get("/feed.xml", "b1", 2001)?.body.byteLength).toBe(10);
+    expect(memory.claim("/feed.xml", 2001)).toBe(false);
+    expect(memory.get("/feed.xml", "b1", 2000 + REFRESH_MS - 1)).toBeDefined();
+    // Never for another build, and not once the claim has lapsed (its read is failing,
+    // or its request was cancelled): then the copy is dropped.
+    expect(memory.get("/feed.xml", "b2", 2001)).toBeUndefined();
+    memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 2000);
+    memory.claim("/feed.xml", 2000);
+    expect(memory.get("/feed.xml", "b1", 2000 + REFRESH_MS)).toBeUndefined();
+    expect(memory.size.documents).toBe(0);
+  });
+
+  it("ends a claim when its read ends, found or not, and when the successor is stored", () => {
+    const memory = new DocumentMemory(1000);
+    memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 2000);
+    memory.claim("/feed.xml", 2000);
+    memory.release("/feed.xml");
+    expect(memory.get("/feed.xml", "b1", 2001)).toBeUndefined();
+    expect(memory.claim("/feed.xml", 2001)).toBe(true);
+    memory.set("/feed.xml", { body: bytes(20), meta: meta() }, 5000);
+    expect(memory.get("/feed.xml", "b1", 2002)?.body.byteLength).toBe(20);
+    expect(memory.claim("/feed.xml", 5000)).toBe(true);
+    memory.clear();
+    expect(memory.claim("/feed.xml", 5001)).toBe(true);
+  });
+
+  it("keeps at most a thousand claims, forgetting the oldest (of requests cancelled mid-read)", () => {
+    const memory = new DocumentMemory(1000);
+    expect(memory.claim("/first", 0)).toBe(true);
+    expect(memory.claim("/first", 1)).toBe(false);
+    for (let i = 0; i < 1000; i++) memory.claim(`/p${i}`, 1);
+    expect(memory.claim("/first", 2)).toBe(true);
+    expect(memory.claim("/p999", 2)).toBe(false);
   });
 });
 
@@ -91,5 +125,26 @@ describe("with DOC_MEMORY_TTL_MS on", () => {
     // …but a publish through this isolate is, immediately.
     expect((await put("النسخة الثانية")).status).toBe(200);
     expect(await (await call("/feed.json")).text()).toContain("النسخة الثانية");
+  });
+});
+
+describe("when a remembered document expires under concurrent requests", () => {
+  it("one request reads KV; the others are answered with the copy it replaces, none fails", async () => {
+    expect((await publish("expiring", sampleArticle({ title: "قبل" }))).status).toBe(201);
+    documentMemory.clear();
+    const worker = countingWorker(40);
+    const first = await worker.fetchText("/feed.json");
+    expect(first.text).toContain("قبل");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    worker.reads.length = 0;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => worker.fetchText("/feed.json")),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect(new Set(answers.map((a) => a.text))).toEqual(new Set([first.text]));
+    expect(worker.reads).toEqual([docKey("/feed.json")]);
+    // The copy read then is what the next requests get, until it expires in turn.
+    await worker.fetchText("/feed.json");
+    expect(worker.reads).toHaveLength(1);
   });
 });

@@ -1,5 +1,7 @@
 /** Helpers for Worker tests: requests through the Worker's own fetch, and fixtures. */
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import app from "../../src/worker/index.ts";
 import { TEST_ADMIN_TOKEN } from "../support/admin-token.ts";
 
 /** The token vitest.config.ts gives the Worker as ADMIN_TOKEN. */
@@ -47,4 +49,33 @@ export async function snapshotFeeds(): Promise<string[]> {
 /** The ETag of each of the site's feeds (null where none is sent). */
 export async function feedEtags(): Promise<(string | null)[]> {
   return Promise.all(FEED_PATHS.map(async (p) => (await request(p)).headers.get("ETag")));
+}
+
+/**
+ * The Worker with isolate memory on (DOC_MEMORY_TTL_MS `ttlMs`), reading KV through a
+ * counter: `reads` lists the keys read, in order.
+ */
+export function countingWorker(ttlMs = 60_000) {
+  const reads: string[] = [];
+  const kv = new Proxy(env.ARTICLES, {
+    get(object, property) {
+      const value = Reflect.get(object, property, object);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (property === "get" || property === "getWithMetadata") reads.push(String(args[0]));
+        return value.apply(object, args);
+      };
+    },
+  });
+  const memoryEnv = { ...env, ARTICLES: kv, DOC_MEMORY_TTL_MS: String(ttlMs) };
+  /** The response's status and body text, once every task it left has ended. */
+  const fetchText = async (path: string) => {
+    const ctx = createExecutionContext();
+    const response = await app.fetch(new Request(new URL(path, BASE)), memoryEnv, ctx);
+    const text = await response.text();
+    await waitOnExecutionContext(ctx);
+    return { status: response.status, text };
+  };
+  const get = async (path: string) => (await fetchText(path)).status;
+  return { reads, get, fetchText };
 }

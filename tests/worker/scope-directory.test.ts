@@ -3,37 +3,11 @@
  * pages with a 404 and no KV read, once one 404 has brought it into memory; a document
  * that exists still costs exactly one KV read.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SCOPE_DIRECTORY_PATH, ScopeDirectory } from "../../src/core/scope-directory.ts";
-import app from "../../src/worker/index.ts";
 import { docKey } from "../../src/worker/store/keys.ts";
-import { BASE, publish, request, sampleArticle } from "./helpers.ts";
-
-/** The Worker with isolate memory on, reading KV through a counter. */
-function countingWorker() {
-  const reads: string[] = [];
-  const kv = new Proxy(env.ARTICLES, {
-    get(object, property) {
-      const value = Reflect.get(object, property, object);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        if (property === "get" || property === "getWithMetadata") reads.push(String(args[0]));
-        return value.apply(object, args);
-      };
-    },
-  });
-  const memoryEnv = { ...env, ARTICLES: kv, DOC_MEMORY_TTL_MS: "60000" };
-  const get = async (path: string) => {
-    const ctx = createExecutionContext();
-    const response = await app.fetch(new Request(new URL(path, BASE)), memoryEnv, ctx);
-    await response.arrayBuffer();
-    await waitOnExecutionContext(ctx);
-    return response.status;
-  };
-  return { reads, get };
-}
+import { countingWorker, publish, request, sampleArticle } from "./helpers.ts";
 
 describe("the scope directory", () => {
   it("is stored with every public change: the categories, authors and last number", async () => {

@@ -77,13 +77,17 @@ async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | un
   if (memoryTtlMs <= 0) return readDoc(c, path);
   const remembered = documentMemory.get(path, build, Date.now());
   if (remembered) return remembered;
-  return documentMemory.coalesce(path, async () => {
+  // Concurrent requests for this path are answered with the expired copy meanwhile.
+  documentMemory.claim(path, Date.now());
+  try {
     const doc = await readDoc(c, path);
     if (doc && doc.body instanceof ArrayBuffer) {
       documentMemory.set(path, { body: doc.body, meta: doc.meta }, Date.now() + memoryTtlMs);
     }
     return doc;
-  });
+  } finally {
+    documentMemory.release(path);
+  }
 }
 
 /**
@@ -126,9 +130,9 @@ function mayAskAgain(path: string, now: number): boolean {
 }
 
 /**
- * A KV read, tried again once after a failure: a read that fails is every concurrent
- * reader's failure (loads of one path are shared, see DocumentMemory.coalesce), and a
- * transient one should not answer a burst of 500s.
+ * A KV read, tried again once after a failure: a transient one should not answer a 500
+ * (meanwhile, concurrent requests for the path are answered from memory, if it holds an
+ * expired copy: see DocumentMemory).
  */
 async function readOnce(kv: KVNamespace, key: string) {
   try {
@@ -250,7 +254,9 @@ function directoryInMemory(c: Context<AppEnv>): ScopeDirectory | undefined {
 async function rememberDirectory(c: Context<AppEnv>): Promise<void> {
   const { build, memoryTtlMs } = siteOf(c.env);
   if (memoryTtlMs <= 0 || documentMemory.get(SCOPE_DIRECTORY_PATH, build, Date.now())) return;
-  await documentMemory.coalesce(SCOPE_DIRECTORY_PATH, async () => {
+  // One read at a time: the 404s that follow meanwhile simply do without.
+  if (!documentMemory.claim(SCOPE_DIRECTORY_PATH, Date.now())) return;
+  try {
     const { value, metadata } = await readOnce(c.env.ARTICLES, docKey(SCOPE_DIRECTORY_PATH));
     if (value !== null && isDocMeta(metadata))
       documentMemory.set(
@@ -258,7 +264,9 @@ async function rememberDirectory(c: Context<AppEnv>): Promise<void> {
         { body: value, meta: metadata },
         Date.now() + memoryTtlMs,
       );
-  });
+  } finally {
+    documentMemory.release(SCOPE_DIRECTORY_PATH);
+  }
 }
 
 /**
