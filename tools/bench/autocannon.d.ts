@@ -22,6 +22,8 @@ declare module "autocannon" {
      */
     requests?: {
       setupRequest?: string | ((request: { path: string }) => { path: string });
+      /** Called with each response's status and whole body (lib/requestIterator.js). */
+      onResponse?: (status: number, body: string) => void;
     }[];
   }
 

@@ -45,6 +45,8 @@ export interface LoadFigures {
   statuses: Record<string, number>;
   /** Responses whose status was not the expected one. */
   unexpected: number;
+  /** The first of them: status and the start of its body, to say what went wrong. */
+  firstUnexpected?: string;
   errors: number;
   timeouts: number;
 }
@@ -118,21 +120,36 @@ interface Round {
   p99: number;
   completed: number;
   statuses: Record<string, number>;
+  firstUnexpected?: string;
   errors: number;
   timeouts: number;
 }
 
+/** How much of an unexpected response's body the report shows. */
+const SAMPLE_CHARS = 300;
+
 async function round(
   url: string,
   headers: Record<string, string>,
+  expect: number,
   options: LoadOptions,
 ): Promise<Round> {
+  let firstUnexpected: string | undefined;
   const result = await autocannon({
     url,
     headers,
     connections: options.connections,
     duration: options.durationS,
     timeout: 10,
+    // autocannon builds every body as a string anyway; this only looks at it.
+    requests: [
+      {
+        onResponse: (status, body) => {
+          if (status !== expect && firstUnexpected === undefined)
+            firstUnexpected = `${status}: ${body.slice(0, SAMPLE_CHARS)}`;
+        },
+      },
+    ],
   });
   const statuses = Object.fromEntries(
     Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
@@ -145,9 +162,15 @@ async function round(
     p99: result.latency.p99,
     completed,
     statuses,
+    ...(firstUnexpected !== undefined && { firstUnexpected }),
     errors: result.errors,
     timeouts: result.timeouts,
   };
+}
+
+function firstOf(rounds: Round[]): { firstUnexpected?: string } {
+  const first = rounds.find((r) => r.firstUnexpected !== undefined)?.firstUnexpected;
+  return first === undefined ? {} : { firstUnexpected: first };
 }
 
 function combine(rounds: Round[], expect: number): LoadFigures {
@@ -163,6 +186,7 @@ function combine(rounds: Round[], expect: number): LoadFigures {
     completed,
     statuses,
     unexpected: completed - (statuses[String(expect)] ?? 0),
+    ...firstOf(rounds),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
     timeouts: rounds.reduce((n, r) => n + r.timeouts, 0),
   };
@@ -211,9 +235,10 @@ export async function benchTarget(
   for (let i = 0; i < options.rounds; i++) {
     // ABBA order: neither side always goes first, after the other has heated the machine.
     const oursFirst = i % 2 === 0;
-    if (oursFirst) ours.push(await round(url, target.headers, options));
-    baseline.push(await round(baselineUrl, {}, options));
-    if (!oursFirst) ours.push(await round(url, target.headers, options));
+    const oursRound = () => round(url, target.headers, target.expect, options);
+    if (oursFirst) ours.push(await oursRound());
+    baseline.push(await round(baselineUrl, {}, target.expect, options));
+    if (!oursFirst) ours.push(await oursRound());
   }
   const ratios = ours.map((r, i) => r.rps / (baseline[i] as Round).rps);
   return {

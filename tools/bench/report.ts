@@ -193,11 +193,12 @@ export function soakVerdict(sizes: SizeRun[]): { ok: boolean; text: string } {
   for (const size of sizes) {
     for (const p of size.problems) failures.push(`${size.stored} stored: ${p}`);
     for (const r of size.http) {
-      const { errors, timeouts, unexpected, statuses } = r.ours;
+      const { errors, timeouts, unexpected, statuses, firstUnexpected } = r.ours;
       if (errors || timeouts || unexpected) {
         failures.push(
           `${size.stored} stored, ${r.target.name}: errors ${errors}, timeouts ${timeouts}, ` +
-            `unexpected statuses ${unexpected} (${JSON.stringify(statuses)})`,
+            `unexpected statuses ${unexpected} (${JSON.stringify(statuses)})` +
+            (firstUnexpected ? `; the first: ${JSON.stringify(firstUnexpected)}` : ""),
         );
       }
     }
