@@ -1,6 +1,6 @@
 /**
  * The deferred rebuild of a bulk import's shared documents: due one quiet second after
- * the last batch, and never later than MAX_MS after the first one while batches go on.
+ * the last batch, and never later than DEFERRED_MAX_MS after the first one while batches go on.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -20,7 +20,7 @@ const isolated = (name: string) => env.PUBLISHER.get(env.PUBLISHER.idFromName(na
 const site: Target = { kind: "scope", scope: { kind: "site" } };
 
 describe("deferred shared documents", () => {
-  it("are due a quiet second after the last batch, at the latest MAX_MS after the first", async () => {
+  it("are due a quiet second after the last batch, at the latest DEFERRED_MAX_MS after the first", async () => {
     await runInDurableObject(isolated("deferred-cadence"), async (_: Publisher, state) => {
       const catalog = await SqlCatalog.open(state.storage);
       const t0 = 1_000_000;

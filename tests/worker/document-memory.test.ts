@@ -7,9 +7,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import app from "../../src/worker/index.ts";
 import {
+  CLAIM_MS,
   DocumentMemory,
   documentMemory,
-  REFRESH_MS,
+  STALE_MS,
 } from "../../src/worker/store/document-memory.ts";
 import type { DocMeta } from "../../src/worker/store/keys.ts";
 import { docKey } from "../../src/worker/store/keys.ts";
@@ -34,9 +35,9 @@ describe("DocumentMemory", () => {
     expect(memory.get("/feed.xml", "b2", 1999)).toBeUndefined();
     memory.set("/atom.xml", { body: bytes(10), meta: meta() }, 2000);
     expect(memory.get("/atom.xml", "b1", 2000)).toBeUndefined();
-    // Kept a little longer, for the requests that come while one reads its successor.
+    // Kept longer, for the requests that come while one reads its successor.
     expect(memory.size.documents).toBe(1);
-    expect(memory.get("/atom.xml", "b1", 2000 + REFRESH_MS)).toBeUndefined();
+    expect(memory.get("/atom.xml", "b1", 2000 + STALE_MS)).toBeUndefined();
     expect(memory.size.documents).toBe(0);
   });
 
@@ -56,7 +57,7 @@ describe("DocumentMemory", () => {
 });
 
 describe("DocumentMemory: one read per expired copy, no request waiting for another", () => {
-  it("answers with the expired copy while a claim to read its successor holds, for at most REFRESH_MS", () => {
+  it("answers with the expired copy only while a claim to read its successor holds", () => {
     const memory = new DocumentMemory(1000);
     memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 2000);
     // Expired and nobody reading: the caller must read.
@@ -65,13 +66,22 @@ describe("DocumentMemory: one read per expired copy, no request waiting for anot
     // Meanwhile, the others get the expired copy, and no claim of their own.
     expect(memory.get("/feed.xml", "b1", 2001)?.body.byteLength).toBe(10);
     expect(memory.claim("/feed.xml", 2001)).toBe(false);
-    expect(memory.get("/feed.xml", "b1", 2000 + REFRESH_MS - 1)).toBeDefined();
-    // Never for another build, and not once the claim has lapsed (its read is failing,
-    // or its request was cancelled): then the copy is dropped.
+    expect(memory.get("/feed.xml", "b1", 2000 + CLAIM_MS - 1)).toBeDefined();
+    // Never as a current copy (what the scope directory asks for), never for another build.
+    expect(memory.current("/feed.xml", "b1", 2001)).toBeUndefined();
     expect(memory.get("/feed.xml", "b2", 2001)).toBeUndefined();
+  });
+
+  it("lets a claim lapse after CLAIM_MS (its read failing, or its request cancelled), and the copy after STALE_MS", () => {
+    const memory = new DocumentMemory(1000);
     memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 2000);
-    memory.claim("/feed.xml", 2000);
-    expect(memory.get("/feed.xml", "b1", 2000 + REFRESH_MS)).toBeUndefined();
+    const late = 2000 + STALE_MS - 2 * CLAIM_MS;
+    expect(memory.claim("/feed.xml", late)).toBe(true);
+    expect(memory.get("/feed.xml", "b1", late + CLAIM_MS)).toBeUndefined();
+    // The next request takes the claim over; the copy, now that old, answers no more.
+    expect(memory.claim("/feed.xml", late + CLAIM_MS)).toBe(true);
+    expect(memory.get("/feed.xml", "b1", late + CLAIM_MS + 1)).toBeDefined();
+    expect(memory.get("/feed.xml", "b1", 2000 + STALE_MS)).toBeUndefined();
     expect(memory.size.documents).toBe(0);
   });
 
@@ -84,9 +94,19 @@ describe("DocumentMemory: one read per expired copy, no request waiting for anot
     expect(memory.claim("/feed.xml", 2001)).toBe(true);
     memory.set("/feed.xml", { body: bytes(20), meta: meta() }, 5000);
     expect(memory.get("/feed.xml", "b1", 2002)?.body.byteLength).toBe(20);
-    expect(memory.claim("/feed.xml", 5000)).toBe(true);
+    expect(memory.claim("/feed.xml", 2002)).toBe(true);
     memory.clear();
-    expect(memory.claim("/feed.xml", 5001)).toBe(true);
+    expect(memory.claim("/feed.xml", 2003)).toBe(true);
+  });
+
+  it("does not store what a read begun before clear() found: it may predate a publish", () => {
+    const memory = new DocumentMemory(1000);
+    const since = memory.generation;
+    memory.clear();
+    memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 5000, since);
+    expect(memory.get("/feed.xml", "b1", 2000)).toBeUndefined();
+    memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 5000, memory.generation);
+    expect(memory.get("/feed.xml", "b1", 2000)).toBeDefined();
   });
 
   it("keeps at most a thousand claims, forgetting the oldest (of requests cancelled mid-read)", () => {
@@ -132,19 +152,28 @@ describe("when a remembered document expires under concurrent requests", () => {
   it("one request reads KV; the others are answered with the copy it replaces, none fails", async () => {
     expect((await publish("expiring", sampleArticle({ title: "قبل" }))).status).toBe(201);
     documentMemory.clear();
-    const worker = countingWorker(40);
+    const worker = countingWorker(500);
     const first = await worker.fetchText("/feed.json");
     expect(first.text).toContain("قبل");
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // A newer, intact document in KV (written past the API, so no isolate forgets).
+    const key = docKey("/feed.json");
+    const stored = await env.ARTICLES.getWithMetadata<DocMeta>(key, "arrayBuffer");
+    const newer = new TextEncoder().encode(first.text.replace("قبل", "بعد"));
+    const metadata = { ...(stored.metadata as DocMeta), length: newer.byteLength };
+    await env.ARTICLES.put(key, newer, { metadata });
+    await new Promise((resolve) => setTimeout(resolve, 600));
     worker.reads.length = 0;
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => worker.fetchText("/feed.json")),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-    expect(new Set(answers.map((a) => a.text))).toEqual(new Set([first.text]));
-    expect(worker.reads).toEqual([docKey("/feed.json")]);
+    expect(worker.reads).toEqual([key]);
+    // The one that read has the newer copy; the 19 that came meanwhile, the expired one.
+    const texts = answers.map((a) => a.text);
+    expect(texts.filter((t) => t.includes("بعد"))).toHaveLength(1);
+    expect(texts.filter((t) => t === first.text)).toHaveLength(19);
     // The copy read then is what the next requests get, until it expires in turn.
-    await worker.fetchText("/feed.json");
+    expect((await worker.fetchText("/feed.json")).text).toContain("بعد");
     expect(worker.reads).toHaveLength(1);
   });
 });

@@ -75,18 +75,22 @@ export function wantsBrowserView(request: Headers): boolean {
 async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | undefined> {
   const { build, memoryTtlMs } = siteOf(c.env);
   if (memoryTtlMs <= 0) return readDoc(c, path);
-  const remembered = documentMemory.get(path, build, Date.now());
+  const now = Date.now();
+  const remembered = documentMemory.get(path, build, now);
   if (remembered) return remembered;
-  // Concurrent requests for this path are answered with the expired copy meanwhile.
-  documentMemory.claim(path, Date.now());
+  // While this request reads, concurrent ones are answered with the expired copy, if any.
+  const mine = documentMemory.claim(path, now);
+  const since = documentMemory.generation;
   try {
     const doc = await readDoc(c, path);
-    if (doc && doc.body instanceof ArrayBuffer) {
-      documentMemory.set(path, { body: doc.body, meta: doc.meta }, Date.now() + memoryTtlMs);
+    // Only a current build's: another's would be dropped by the next get.
+    if (doc && doc.body instanceof ArrayBuffer && doc.meta.build === build) {
+      const remember = { body: doc.body, meta: doc.meta };
+      documentMemory.set(path, remember, Date.now() + memoryTtlMs, since);
     }
     return doc;
   } finally {
-    documentMemory.release(path);
+    if (mine) documentMemory.release(path);
   }
 }
 
@@ -237,7 +241,9 @@ const parsedDirectories = new WeakMap<ArrayBuffer, ScopeDirectory | null>();
 function directoryInMemory(c: Context<AppEnv>): ScopeDirectory | undefined {
   const { build, memoryTtlMs } = siteOf(c.env);
   if (memoryTtlMs <= 0) return undefined;
-  const slot = documentMemory.get(SCOPE_DIRECTORY_PATH, build, Date.now());
+  // A current copy only, never an expired one: the directory answers that things do not
+  // exist, and a category published since must not be a 404.
+  const slot = documentMemory.current(SCOPE_DIRECTORY_PATH, build, Date.now());
   if (!slot) return undefined;
   let parsed = parsedDirectories.get(slot.body);
   if (parsed === undefined) {
@@ -256,14 +262,13 @@ async function rememberDirectory(c: Context<AppEnv>): Promise<void> {
   if (memoryTtlMs <= 0 || documentMemory.get(SCOPE_DIRECTORY_PATH, build, Date.now())) return;
   // One read at a time: the 404s that follow meanwhile simply do without.
   if (!documentMemory.claim(SCOPE_DIRECTORY_PATH, Date.now())) return;
+  const since = documentMemory.generation;
   try {
     const { value, metadata } = await readOnce(c.env.ARTICLES, docKey(SCOPE_DIRECTORY_PATH));
-    if (value !== null && isDocMeta(metadata))
-      documentMemory.set(
-        SCOPE_DIRECTORY_PATH,
-        { body: value, meta: metadata },
-        Date.now() + memoryTtlMs,
-      );
+    if (value !== null && isDocMeta(metadata)) {
+      const remember = { body: value, meta: metadata };
+      documentMemory.set(SCOPE_DIRECTORY_PATH, remember, Date.now() + memoryTtlMs, since);
+    }
   } finally {
     documentMemory.release(SCOPE_DIRECTORY_PATH);
   }
@@ -272,7 +277,7 @@ async function rememberDirectory(c: Context<AppEnv>): Promise<void> {
 /**
  * Whether the directory shows that nothing lives at `target`. Only a directory already
  * in memory is asked, so a document that exists still costs one KV read, never two; and
- * it is as fresh as any document this isolate remembers (DOC_MEMORY_TTL_MS).
+ * only a current one, at most DOC_MEMORY_TTL_MS old.
  */
 function knownAbsent(c: Context<AppEnv>, target: PublicDoc): boolean {
   if (!directoryAnswers(target)) return false;

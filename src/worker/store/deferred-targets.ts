@@ -7,7 +7,7 @@
  * documents (80 MiB), seconds of the writer's time, and every rebuild during an import
  * is overwritten by the next. Loading 10,000 articles, measured in alternating runs of
  * one session: 31–34 s with a rebuild every 15 s (a third of the time in rebuilds),
- * 21–22 s with one every 30 s. Feeds trail an import by half a minute at most.
+ * 21–22 s with one every 30 s. Feeds trail an import by about half a minute.
  */
 import { documentCount } from "../../core/publishing/kinds.ts";
 import { type Target, targetKey } from "../../core/publishing/targets.ts";

@@ -4,17 +4,20 @@
  * Partners poll feeds every minute, many at once; each poll would otherwise be a KV read
  * (billed, and the slowest part of a response). Within `ttlMs` of reading a document,
  * an isolate answers from memory. The trade-off: another isolate may serve the previous
- * version for up to `ttlMs` after a publish, and one KV read longer (at most
- * REFRESH_MS; the isolate that handled the publish forgets at once). Bounded by total
- * bytes, oldest first out. `ttlMs` 0 turns it off.
+ * version for up to `ttlMs` after a publish (the isolate that handled the publish
+ * forgets at once), and, while it reads a newer copy, for that one read more (below).
+ * Bounded by total bytes, oldest first out. `ttlMs` 0 turns it off.
  *
- * When a copy expires, one request reads its successor while concurrent requests are
- * answered with the expired copy. They do not wait for that read: in Workers a promise
- * must not be shared between requests. A continuation of request B that awaits a
- * promise of request A runs in A's I/O context, so the Response B then builds belongs to
- * A, and the runtime refuses it ("Cannot perform I/O on behalf of a different request",
- * a 500 outside any handler); and if A is cancelled first, B never resumes. Only plain
- * data (the bytes, the claim times) is shared.
+ * When a copy has expired, the first request claims the path and reads KV; requests that
+ * come while the claim holds (at most CLAIM_MS) are answered with the expired copy, if it
+ * is less than STALE_MS old, as `stale-while-revalidate` lets any cache do. They do not
+ * wait for that read: in Workers a promise must not be shared between requests. A
+ * continuation of request B that awaits a promise of request A runs in A's I/O context,
+ * so the Response B then builds belongs to A, and the runtime refuses it ("Cannot
+ * perform I/O on behalf of a different request", a 500 outside any handler); and if A is
+ * cancelled first, B never resumes. Only plain data (the bytes, the claim times) is
+ * shared. A path an isolate has no copy of at all (its first request) has nothing to
+ * fall back on: requests that come during that first read make their own.
  */
 import type { DocMeta } from "./keys.ts";
 
@@ -28,11 +31,17 @@ interface Slot extends RememberedDoc {
 }
 
 /**
- * How long a claim to read a path lasts, and how long after expiring a copy may still be
- * served while the claim holds: a read that takes longer is failing (or its request was
- * cancelled), and the next request reads for itself.
+ * How long a claim to read a path holds: a read that takes longer is failing (or its
+ * request was cancelled), and the next request reads for itself.
  */
-export const REFRESH_MS = 1_000;
+export const CLAIM_MS = 1_000;
+
+/**
+ * How old an expired copy may be and still answer while another request reads its
+ * successor: the documents' own max-age (FEED_CACHE_CONTROL, PAGE_CACHE_CONTROL), so
+ * nothing is older than a shared cache may serve it anyway.
+ */
+export const STALE_MS = 60_000;
 
 /** Claims are deleted when their read ends; this bounds those of cancelled requests. */
 const MAX_CLAIMS = 1_000;
@@ -43,33 +52,42 @@ export class DocumentMemory {
   private claims = new Map<string, number>();
   private bytes = 0;
   private readonly maxBytes: number;
+  /** Moves on at every clear(): a read begun before it must not store what it read. */
+  private epoch = 0;
 
   constructor(maxBytes: number) {
     this.maxBytes = maxBytes;
   }
 
   /**
-   * The copy to answer `path` with: a current one, or one expired less than REFRESH_MS
-   * ago while another request reads its successor (see claim).
+   * The copy to answer `path` with: a current one, or an expired one (at most STALE_MS
+   * old) while another request reads its successor (see claim).
    */
   get(path: string, build: string, now: number): RememberedDoc | undefined {
     const slot = this.slots.get(path);
     if (!slot) return undefined;
-    if (slot.meta.build !== build || now >= slot.expires + REFRESH_MS) {
+    if (slot.meta.build !== build || now >= slot.expires + STALE_MS) {
       this.drop(path, slot);
       return undefined;
     }
     if (now < slot.expires) return slot;
-    return this.claimedAt(path, now) !== undefined ? slot : undefined;
+    return this.claimHolds(path, now) ? slot : undefined;
+  }
+
+  /** A copy that has not expired, never a stale one. */
+  current(path: string, build: string, now: number): RememberedDoc | undefined {
+    const slot = this.slots.get(path);
+    return slot && slot.meta.build === build && now < slot.expires ? slot : undefined;
   }
 
   /**
    * Records that the caller reads `path` now, so that concurrent requests are answered
    * with the expired copy meanwhile (if there is one). False if another request's claim
-   * holds: the caller may then skip a read that is only an optimisation.
+   * holds: the caller may then skip a read that is only an optimisation, and must not
+   * release the claim that is not its own.
    */
   claim(path: string, now: number): boolean {
-    if (this.claimedAt(path, now) !== undefined) return false;
+    if (this.claimHolds(path, now)) return false;
     this.claims.delete(path);
     this.claims.set(path, now);
     // Map order is insertion order: the first claims are the oldest.
@@ -80,12 +98,22 @@ export class DocumentMemory {
     return true;
   }
 
-  /** The read of `path` ended (whatever it found): the next request may read again. */
+  /** The caller's read of `path` ended (whatever it found): the next request may read. */
   release(path: string): void {
     this.claims.delete(path);
   }
 
-  set(path: string, doc: RememberedDoc, expires: number): void {
+  /** What a read must hand back to `set`: it stores nothing if memory was cleared since. */
+  get generation(): number {
+    return this.epoch;
+  }
+
+  /**
+   * Remembers `doc` until `expires`, unless memory was cleared after the read that
+   * produced it began (`since`, the generation then): that read may predate a publish.
+   */
+  set(path: string, doc: RememberedDoc, expires: number, since = this.epoch): void {
+    if (since !== this.epoch) return;
     const old = this.slots.get(path);
     if (old) this.drop(path, old);
     this.claims.delete(path);
@@ -104,15 +132,16 @@ export class DocumentMemory {
     this.slots.clear();
     this.claims.clear();
     this.bytes = 0;
+    this.epoch++;
   }
 
   get size(): { documents: number; bytes: number } {
     return { documents: this.slots.size, bytes: this.bytes };
   }
 
-  private claimedAt(path: string, now: number): number | undefined {
+  private claimHolds(path: string, now: number): boolean {
     const since = this.claims.get(path);
-    return since !== undefined && now - since < REFRESH_MS ? since : undefined;
+    return since !== undefined && now - since < CLAIM_MS;
   }
 
   private drop(path: string, slot: Slot): void {
