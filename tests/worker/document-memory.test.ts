@@ -62,10 +62,10 @@ describe("DocumentMemory: one read per expired copy, no request waiting for anot
     memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 2000);
     // Expired and nobody reading: the caller must read.
     expect(memory.get("/feed.xml", "b1", 2000)).toBeUndefined();
-    expect(memory.claim("/feed.xml", 2000)).toBe(true);
+    expect(memory.claim("/feed.xml", 2000).mine).toBe(true);
     // Meanwhile, the others get the expired copy, and no claim of their own.
     expect(memory.get("/feed.xml", "b1", 2001)?.body.byteLength).toBe(10);
-    expect(memory.claim("/feed.xml", 2001)).toBe(false);
+    expect(memory.claim("/feed.xml", 2001).mine).toBe(false);
     expect(memory.get("/feed.xml", "b1", 2000 + CLAIM_MS - 1)).toBeDefined();
     // Never as a current copy (what the scope directory asks for), never for another build.
     expect(memory.current("/feed.xml", "b1", 2001)).toBeUndefined();
@@ -76,10 +76,10 @@ describe("DocumentMemory: one read per expired copy, no request waiting for anot
     const memory = new DocumentMemory(1000);
     memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 2000);
     const late = 2000 + STALE_MS - 2 * CLAIM_MS;
-    expect(memory.claim("/feed.xml", late)).toBe(true);
+    expect(memory.claim("/feed.xml", late).mine).toBe(true);
     expect(memory.get("/feed.xml", "b1", late + CLAIM_MS)).toBeUndefined();
     // The next request takes the claim over; the copy, now that old, answers no more.
-    expect(memory.claim("/feed.xml", late + CLAIM_MS)).toBe(true);
+    expect(memory.claim("/feed.xml", late + CLAIM_MS).mine).toBe(true);
     expect(memory.get("/feed.xml", "b1", late + CLAIM_MS + 1)).toBeDefined();
     expect(memory.get("/feed.xml", "b1", 2000 + STALE_MS)).toBeUndefined();
     expect(memory.size.documents).toBe(0);
@@ -88,34 +88,41 @@ describe("DocumentMemory: one read per expired copy, no request waiting for anot
   it("ends a claim when its read ends, found or not, and when the successor is stored", () => {
     const memory = new DocumentMemory(1000);
     memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 2000);
-    memory.claim("/feed.xml", 2000);
-    memory.release("/feed.xml");
+    memory.release(memory.claim("/feed.xml", 2000));
     expect(memory.get("/feed.xml", "b1", 2001)).toBeUndefined();
-    expect(memory.claim("/feed.xml", 2001)).toBe(true);
+    expect(memory.claim("/feed.xml", 2001).mine).toBe(true);
     memory.set("/feed.xml", { body: bytes(20), meta: meta() }, 5000);
     expect(memory.get("/feed.xml", "b1", 2002)?.body.byteLength).toBe(20);
-    expect(memory.claim("/feed.xml", 2002)).toBe(true);
+    expect(memory.claim("/feed.xml", 2002).mine).toBe(true);
     memory.clear();
-    expect(memory.claim("/feed.xml", 2003)).toBe(true);
+    expect(memory.claim("/feed.xml", 2003).mine).toBe(true);
   });
 
   it("does not store what a read begun before clear() found: it may predate a publish", () => {
     const memory = new DocumentMemory(1000);
-    const since = memory.generation;
+    const before = memory.claim("/feed.xml", 1000);
     memory.clear();
-    memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 5000, since);
+    memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 5000, before);
     expect(memory.get("/feed.xml", "b1", 2000)).toBeUndefined();
-    memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 5000, memory.generation);
+    const after = memory.claim("/feed.xml", 1001);
+    memory.set("/feed.xml", { body: bytes(10), meta: meta() }, 5000, after);
     expect(memory.get("/feed.xml", "b1", 2000)).toBeDefined();
+  });
+
+  it("is released only by the request that holds the claim", () => {
+    const memory = new DocumentMemory(1000);
+    expect(memory.claim("/feed.xml", 0).mine).toBe(true);
+    memory.release(memory.claim("/feed.xml", 1));
+    expect(memory.claim("/feed.xml", 2).mine).toBe(false);
   });
 
   it("keeps at most a thousand claims, forgetting the oldest (of requests cancelled mid-read)", () => {
     const memory = new DocumentMemory(1000);
-    expect(memory.claim("/first", 0)).toBe(true);
-    expect(memory.claim("/first", 1)).toBe(false);
+    expect(memory.claim("/first", 0).mine).toBe(true);
+    expect(memory.claim("/first", 1).mine).toBe(false);
     for (let i = 0; i < 1000; i++) memory.claim(`/p${i}`, 1);
-    expect(memory.claim("/first", 2)).toBe(true);
-    expect(memory.claim("/p999", 2)).toBe(false);
+    expect(memory.claim("/first", 2).mine).toBe(true);
+    expect(memory.claim("/p999", 2).mine).toBe(false);
   });
 });
 

@@ -79,18 +79,17 @@ async function loadDoc(c: Context<AppEnv>, path: string): Promise<ServedDoc | un
   const remembered = documentMemory.get(path, build, now);
   if (remembered) return remembered;
   // While this request reads, concurrent ones are answered with the expired copy, if any.
-  const mine = documentMemory.claim(path, now);
-  const since = documentMemory.generation;
+  const claim = documentMemory.claim(path, now);
   try {
     const doc = await readDoc(c, path);
     // Only a current build's: another's would be dropped by the next get.
     if (doc && doc.body instanceof ArrayBuffer && doc.meta.build === build) {
       const remember = { body: doc.body, meta: doc.meta };
-      documentMemory.set(path, remember, Date.now() + memoryTtlMs, since);
+      documentMemory.set(path, remember, Date.now() + memoryTtlMs, claim);
     }
     return doc;
   } finally {
-    if (mine) documentMemory.release(path);
+    documentMemory.release(claim);
   }
 }
 
@@ -261,16 +260,16 @@ async function rememberDirectory(c: Context<AppEnv>): Promise<void> {
   const { build, memoryTtlMs } = siteOf(c.env);
   if (memoryTtlMs <= 0 || documentMemory.get(SCOPE_DIRECTORY_PATH, build, Date.now())) return;
   // One read at a time: the 404s that follow meanwhile simply do without.
-  if (!documentMemory.claim(SCOPE_DIRECTORY_PATH, Date.now())) return;
-  const since = documentMemory.generation;
+  const claim = documentMemory.claim(SCOPE_DIRECTORY_PATH, Date.now());
+  if (!claim.mine) return;
   try {
     const { value, metadata } = await readOnce(c.env.ARTICLES, docKey(SCOPE_DIRECTORY_PATH));
     if (value !== null && isDocMeta(metadata)) {
       const remember = { body: value, meta: metadata };
-      documentMemory.set(SCOPE_DIRECTORY_PATH, remember, Date.now() + memoryTtlMs, since);
+      documentMemory.set(SCOPE_DIRECTORY_PATH, remember, Date.now() + memoryTtlMs, claim);
     }
   } finally {
-    documentMemory.release(SCOPE_DIRECTORY_PATH);
+    documentMemory.release(claim);
   }
 }
 

@@ -46,6 +46,15 @@ export const STALE_MS = 60_000;
 /** Claims are deleted when their read ends; this bounds those of cancelled requests. */
 const MAX_CLAIMS = 1_000;
 
+/** One request's read of a path, from claim() to release(). */
+export interface Claim {
+  path: string;
+  /** Whether this request holds the path's claim (else another request's holds). */
+  mine: boolean;
+  /** The memory's generation when the read began: a clear() since voids what it read. */
+  generation: number;
+}
+
 export class DocumentMemory {
   private slots = new Map<string, Slot>();
   /** Paths some request is reading from KV now, and since when. */
@@ -81,13 +90,14 @@ export class DocumentMemory {
   }
 
   /**
-   * Records that the caller reads `path` now, so that concurrent requests are answered
-   * with the expired copy meanwhile (if there is one). False if another request's claim
-   * holds: the caller may then skip a read that is only an optimisation, and must not
-   * release the claim that is not its own.
+   * The caller begins to read `path`: unless another request's claim holds (`mine`
+   * false: the caller may then skip a read that is only an optimisation), it claims the
+   * path, so that concurrent requests are answered with the expired copy meanwhile (if
+   * there is one). Hand the claim to `set` and, when the read ends, to `release`.
    */
-  claim(path: string, now: number): boolean {
-    if (this.claimHolds(path, now)) return false;
+  claim(path: string, now: number): Claim {
+    const generation = this.epoch;
+    if (this.claimHolds(path, now)) return { path, mine: false, generation };
     this.claims.delete(path);
     this.claims.set(path, now);
     // Map order is insertion order: the first claims are the oldest.
@@ -95,25 +105,20 @@ export class DocumentMemory {
       if (this.claims.size <= MAX_CLAIMS) break;
       this.claims.delete(oldest);
     }
-    return true;
+    return { path, mine: true, generation };
   }
 
-  /** The caller's read of `path` ended (whatever it found): the next request may read. */
-  release(path: string): void {
-    this.claims.delete(path);
-  }
-
-  /** What a read must hand back to `set`: it stores nothing if memory was cleared since. */
-  get generation(): number {
-    return this.epoch;
+  /** The read ended (whatever it found): the next request may read, if the claim was its. */
+  release(claim: Claim): void {
+    if (claim.mine) this.claims.delete(claim.path);
   }
 
   /**
    * Remembers `doc` until `expires`, unless memory was cleared after the read that
-   * produced it began (`since`, the generation then): that read may predate a publish.
+   * produced it began (`claim`'s generation): that read may predate a publish.
    */
-  set(path: string, doc: RememberedDoc, expires: number, since = this.epoch): void {
-    if (since !== this.epoch) return;
+  set(path: string, doc: RememberedDoc, expires: number, claim?: Claim): void {
+    if (claim && claim.generation !== this.epoch) return;
     const old = this.slots.get(path);
     if (old) this.drop(path, old);
     this.claims.delete(path);
