@@ -1,6 +1,7 @@
 /** Helpers for Worker tests: requests through the Worker's own fetch, and fixtures. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import type { Env } from "../../src/worker/env.ts";
 import app from "../../src/worker/index.ts";
 import { TEST_ADMIN_TOKEN } from "../support/admin-token.ts";
 
@@ -52,30 +53,44 @@ export async function feedEtags(): Promise<(string | null)[]> {
 }
 
 /**
+ * env.ARTICLES with every method call shown first to `watch`: what it returns, unless
+ * undefined, answers the call instead of KV.
+ */
+export function watchedKv(watch: (method: string, args: unknown[]) => unknown): KVNamespace {
+  return new Proxy(env.ARTICLES, {
+    get(object, property) {
+      const value = Reflect.get(object, property, object);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => watch(String(property), args) ?? value.apply(object, args);
+    },
+  });
+}
+
+/**
+ * The Worker's own fetch with `workerEnv`, each request in an execution context of its
+ * own: the response's status and body text, once every task it left has ended.
+ */
+export function fetcherWith(workerEnv: Env) {
+  return async (path: string) => {
+    const ctx = createExecutionContext();
+    const response = await app.fetch(new Request(new URL(path, BASE)), workerEnv, ctx);
+    const text = await response.text();
+    await waitOnExecutionContext(ctx);
+    return { status: response.status, text };
+  };
+}
+
+/**
  * The Worker with isolate memory on (DOC_MEMORY_TTL_MS `ttlMs`), reading KV through a
  * counter: `reads` lists the keys read, in order.
  */
 export function countingWorker(ttlMs = 60_000) {
   const reads: string[] = [];
-  const kv = new Proxy(env.ARTICLES, {
-    get(object, property) {
-      const value = Reflect.get(object, property, object);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        if (property === "get" || property === "getWithMetadata") reads.push(String(args[0]));
-        return value.apply(object, args);
-      };
-    },
+  const kv = watchedKv((method, args) => {
+    if (method === "get" || method === "getWithMetadata") reads.push(String(args[0]));
+    return undefined;
   });
-  const memoryEnv = { ...env, ARTICLES: kv, DOC_MEMORY_TTL_MS: String(ttlMs) };
-  /** The response's status and body text, once every task it left has ended. */
-  const fetchText = async (path: string) => {
-    const ctx = createExecutionContext();
-    const response = await app.fetch(new Request(new URL(path, BASE)), memoryEnv, ctx);
-    const text = await response.text();
-    await waitOnExecutionContext(ctx);
-    return { status: response.status, text };
-  };
+  const fetchText = fetcherWith({ ...env, ARTICLES: kv, DOC_MEMORY_TTL_MS: String(ttlMs) });
   const get = async (path: string) => (await fetchText(path)).status;
   return { reads, get, fetchText };
 }

@@ -1,12 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { FEED_MEDIA_TYPES, type FeedFormat } from "../../src/core/urls.ts";
-import app from "../../src/worker/index.ts";
 import { wantsBrowserView } from "../../src/worker/routes/read.ts";
 import { docKey } from "../../src/worker/store/keys.ts";
 import { parseAll } from "../../tools/feed-parsers.ts";
-import { BASE, publish, request, sampleArticle, TOKEN } from "./helpers.ts";
+import { fetcherWith, publish, request, sampleArticle, TOKEN, watchedKv } from "./helpers.ts";
 
 describe("read path", () => {
   it("serves an empty but valid RSS feed before anything is published", async () => {
@@ -193,27 +191,13 @@ describe("a KV read that fails", () => {
   it("is tried once more: a transient failure answers 200, not a burst of 500s", async () => {
     await publish("flaky-read", sampleArticle());
     let failures = 1;
-    const kv = new Proxy(env.ARTICLES, {
-      get(object, property) {
-        const value = Reflect.get(object, property, object);
-        if (typeof value !== "function") return value;
-        return (...args: unknown[]) => {
-          if (property === "getWithMetadata" && failures > 0) {
-            failures -= 1;
-            return Promise.reject(new Error("KV is briefly unavailable"));
-          }
-          return value.apply(object, args);
-        };
-      },
+    const kv = watchedKv((method) => {
+      if (method !== "getWithMetadata" || failures === 0) return undefined;
+      failures -= 1;
+      return Promise.reject(new Error("KV is briefly unavailable"));
     });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const ctx = createExecutionContext();
-    const response = await app.fetch(
-      new Request(new URL("/articles/flaky-read", BASE)),
-      { ...env, ARTICLES: kv },
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
+    const response = await fetcherWith({ ...env, ARTICLES: kv })("/articles/flaky-read");
     expect(response.status).toBe(200);
     expect(failures).toBe(0);
     expect(String(warn.mock.calls[0]?.[0])).toContain("doc:/articles/flaky-read");
