@@ -10,6 +10,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { addStatuses, countStatuses } from "./http-bench.ts";
 import { median } from "./timing.ts";
 
 export interface FloodFigures {
@@ -73,11 +74,8 @@ function flood(floodBase: string, seconds: number) {
         },
         (error, result) => {
           if (error) return reject(error);
-          const statuses = Object.fromEntries(
-            Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
-          );
-          const requests = Object.values(statuses).reduce((a, b) => a + b, 0);
-          resolve({ statuses, requests, seconds: result.duration });
+          const { statuses, completed } = countStatuses(result.statusCodeStats);
+          resolve({ statuses, requests: completed, seconds: result.duration });
         },
       );
     },
@@ -113,8 +111,7 @@ export async function benchFlood(
     await sleep(1_000);
     flooded.push(...(await timedPublishes(base, token, slug, article, perWindow, `flood ${w}`)));
     const figures = await flooding;
-    for (const [code, count] of Object.entries(figures.statuses))
-      statuses[code] = (statuses[code] ?? 0) + count;
+    addStatuses(statuses, figures.statuses);
     requests += figures.requests;
     seconds += figures.seconds;
     await sleep(1_000); // the flood's last requests drained

@@ -151,10 +151,7 @@ async function round(
       },
     ],
   });
-  const statuses = Object.fromEntries(
-    Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
-  );
-  const completed = Object.values(statuses).reduce((a, b) => a + b, 0);
+  const { statuses, completed } = countStatuses(result.statusCodeStats);
   return {
     rps: completed / result.duration,
     seconds: result.duration,
@@ -168,6 +165,22 @@ async function round(
   };
 }
 
+/** A run's responses by status code (from autocannon's statusCodeStats), and in all. */
+export function countStatuses(stats: Record<string, { count: number }>): {
+  statuses: Record<string, number>;
+  completed: number;
+} {
+  const statuses = Object.fromEntries(
+    Object.entries(stats).map(([code, { count }]) => [code, count]),
+  );
+  return { statuses, completed: Object.values(statuses).reduce((a, b) => a + b, 0) };
+}
+
+/** Adds the counts of `more` to `into`, status by status. */
+export function addStatuses(into: Record<string, number>, more: Record<string, number>): void {
+  for (const [code, n] of Object.entries(more)) into[code] = (into[code] ?? 0) + n;
+}
+
 function firstOf(rounds: Round[]): { firstUnexpected?: string } {
   const first = rounds.find((r) => r.firstUnexpected !== undefined)?.firstUnexpected;
   return first === undefined ? {} : { firstUnexpected: first };
@@ -175,9 +188,7 @@ function firstOf(rounds: Round[]): { firstUnexpected?: string } {
 
 function combine(rounds: Round[], expect: number): LoadFigures {
   const statuses: Record<string, number> = {};
-  for (const r of rounds) {
-    for (const [code, n] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
-  }
+  for (const r of rounds) addStatuses(statuses, r.statuses);
   const completed = rounds.reduce((n, r) => n + r.completed, 0);
   return {
     rps: completed / rounds.reduce((n, r) => n + r.seconds, 0),
