@@ -6,6 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import app from "../../src/worker/index.ts";
+import { FEED_CACHE_CONTROL, PAGE_CACHE_CONTROL } from "../../src/worker/routes/read.ts";
 import {
   CLAIM_MS,
   DocumentMemory,
@@ -152,6 +153,34 @@ describe("with DOC_MEMORY_TTL_MS on", () => {
     // …but a publish through this isolate is, immediately.
     expect((await put("النسخة الثانية")).status).toBe(200);
     expect(await (await call("/feed.json")).text()).toContain("النسخة الثانية");
+  });
+
+  it("gives one remembered document each path's own headers: the view at /feed.html and as /feed.xml's view", async () => {
+    expect((await put("عرض")).status).toBeLessThan(300);
+    const browser = { headers: { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" } };
+    const asFeed = async () => {
+      const res = await call("/feed.xml", browser);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Link")).toContain('/feed.xml>; rel="self"');
+      expect(res.headers.get("Vary")).toBe("Accept");
+      return res.text();
+    };
+    const viewBody = await asFeed();
+    const page = await call("/feed.html");
+    expect(await page.text()).toBe(viewBody); // the same document, from memory
+    expect(page.headers.get("Link")).toBeNull();
+    expect(page.headers.get("Vary")).toBeNull();
+    expect(page.headers.get("Cache-Control")).toBe(PAGE_CACHE_CONTROL);
+    expect(await asFeed()).toBe(viewBody);
+    // Its 304 keeps the validators and the feed's caching headers, nothing of the body's.
+    const etag = page.headers.get("ETag") as string;
+    const revalidated = await call("/feed.xml", {
+      headers: { ...browser.headers, "If-None-Match": etag },
+    });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get("ETag")).toBe(etag);
+    expect(revalidated.headers.get("Cache-Control")).toBe(FEED_CACHE_CONTROL);
+    expect(revalidated.headers.get("Content-Type")).toBeNull();
   });
 });
 

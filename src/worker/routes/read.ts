@@ -23,10 +23,10 @@ import {
   viewOf,
 } from "../../core/urls.ts";
 import type { AppEnv } from "../env.ts";
-import { isNotModified, notModifiedResponse } from "../http/conditional.ts";
+import { isNotModified, notModifiedHeaders } from "../http/conditional.ts";
 import { partnerToken, sameSecret } from "../http/credentials.ts";
 import type { ServedDoc } from "../publisher.ts";
-import { publisherOf, siteOf } from "../site-config.ts";
+import { type Deployment, publisherOf, siteOf } from "../site-config.ts";
 import { documentMemory } from "../store/document-memory.ts";
 import { type DocMeta, docKey, isDocMeta } from "../store/keys.ts";
 
@@ -284,6 +284,68 @@ function knownAbsent(c: Context<AppEnv>, target: PublicDoc): boolean {
   return directory?.showsAbsent(target, siteOf(c.env).site.archivePageSize) ?? false;
 }
 
+/** A document's response headers, and those its 304 keeps, built once per document read. */
+interface DocHeaders {
+  /** What they were built for: the same document is served at its own path and as a feed's view. */
+  path: string;
+  site: Deployment["site"];
+  lastModifiedMs: number;
+  full: Readonly<Record<string, string>>;
+  notModified: Readonly<Record<string, string>>;
+}
+
+/**
+ * Per document read (its metadata object): a remembered document answers many requests,
+ * and each would otherwise format the same date and links again.
+ */
+const headersOfDoc = new WeakMap<DocMeta, DocHeaders>();
+
+function docHeaders(
+  site: Deployment["site"],
+  meta: DocMeta,
+  path: string,
+  isFeed: boolean,
+  privateFeed: boolean,
+): DocHeaders {
+  const hit = headersOfDoc.get(meta);
+  if (hit?.path === path && hit.site === site) return hit;
+  const lastModifiedMs = toEpochMs(meta.lastModified);
+  // A plain record, turned into Headers once by the Response (see notModifiedHeaders).
+  // The view is its own document: its own bytes, content type and ETag.
+  const full: Record<string, string> = {
+    "Content-Type": meta.contentType,
+    "Content-Language": meta.language,
+    ETag: meta.etag,
+    "Last-Modified": formatHttpDate(lastModifiedMs),
+    "Cache-Control": privateFeed
+      ? PRIVATE_FEED_CACHE_CONTROL
+      : isFeed
+        ? FEED_CACHE_CONTROL
+        : PAGE_CACHE_CONTROL,
+    "X-Content-Type-Options": "nosniff",
+  };
+  if (isFeed) {
+    // WebSub discovery (W3C WebSub §4) also works from HTTP headers.
+    const links = [
+      `<${absolute(site, path)}>; rel="self"`,
+      ...site.hubs.map((hub) => `<${hub}>; rel="hub"`),
+    ];
+    full.Link = links.join(", ");
+    full["Access-Control-Allow-Origin"] = "*";
+    // Every format's URL answers a browser with its view: the representation depends on Accept.
+    full.Vary = privateFeed ? "Accept, Authorization" : "Accept";
+  }
+  const built: DocHeaders = {
+    path,
+    site,
+    lastModifiedMs,
+    full: Object.freeze(full),
+    notModified: Object.freeze(notModifiedHeaders(full)),
+  };
+  headersOfDoc.set(meta, built);
+  return built;
+}
+
 async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
   const { site } = siteOf(c.env);
   let privateFeed = false;
@@ -302,36 +364,14 @@ async function serve(c: Context<AppEnv>, target: PublicDoc): Promise<Response> {
     return notFound(c);
   }
   const { meta } = doc;
-  const lastModifiedMs = toEpochMs(meta.lastModified);
-  // A plain record, turned into Headers once by the Response (see notModifiedResponse).
-  // The view is its own document: its own bytes, content type and ETag.
-  const headers: Record<string, string> = {
-    "Content-Type": meta.contentType,
-    "Content-Language": meta.language,
-    ETag: meta.etag,
-    "Last-Modified": formatHttpDate(lastModifiedMs),
-    "Cache-Control": privateFeed
-      ? PRIVATE_FEED_CACHE_CONTROL
-      : isFeed
-        ? FEED_CACHE_CONTROL
-        : PAGE_CACHE_CONTROL,
-    "X-Content-Type-Options": "nosniff",
-  };
-  if (isFeed) {
-    // WebSub discovery (W3C WebSub §4) also works from HTTP headers.
-    const links = [
-      `<${absolute(site, path)}>; rel="self"`,
-      ...site.hubs.map((hub) => `<${hub}>; rel="hub"`),
-    ];
-    headers.Link = links.join(", ");
-    headers["Access-Control-Allow-Origin"] = "*";
-    // Every format's URL answers a browser with its view: the representation depends on Accept.
-    headers.Vary = privateFeed ? "Accept, Authorization" : "Accept";
+  const headers = docHeaders(site, meta, path, isFeed, privateFeed);
+  if (meta.status === 200 && isNotModified(c.req.raw.headers, meta.etag, headers.lastModifiedMs)) {
+    return new Response(null, { status: 304, headers: headers.notModified });
   }
-  if (meta.status === 200 && isNotModified(c.req.raw.headers, meta.etag, lastModifiedMs)) {
-    return notModifiedResponse(headers);
-  }
-  return new Response(c.req.method === "HEAD" ? null : doc.body, { status: meta.status, headers });
+  return new Response(c.req.method === "HEAD" ? null : doc.body, {
+    status: meta.status,
+    headers: headers.full,
+  });
 }
 
 export const readRoutes = new Hono<AppEnv>();
