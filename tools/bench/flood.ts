@@ -1,16 +1,30 @@
 /**
- * Can anyone slow the writer from outside? (`floodBase`: where the flood goes, by default
- * the Worker that also runs the writer.) Publish latency while 50 connections request
- * random unknown categories, authors, articles and archive pages as fast as they can,
- * against the same publishes with no load, in alternating windows. Unknown paths answer 404 from the path
- * grammar or one KV read, without a Publisher call, so the ratio should stay near 1
- * (target ≤ 1.2×). Publishes are spaced as an editor's would be (1.5 s apart, beyond
- * the KV write pacing interval), so both runs measure the commit, not the pacing.
+ * Can anyone slow the writer from outside? Publish latency while 50 connections request
+ * random unknown categories, authors, articles and archive pages as fast as they answer
+ * (flood-process.ts), against the same publishes with no flood. Unknown paths answer 404
+ * from the path grammar, the scope directory in isolate memory or one KV read, never
+ * with a Publisher call, so the ratio should stay near 1 (target ≤ 1.2×).
+ *
+ * How, and why so:
+ * - In pairs, one publish flooded and one quiet, the order alternating (flooded first,
+ *   then quiet first, ...), and the ratio is the median of the pairs' ratios: measured in
+ *   three long windows a side, the same code's ratio moved between 0.96× and 1.70× from
+ *   run to run, with the quiet publishes alone moving by a third between windows.
+ * - The flood runs only around its publish: started, given FLOOD_LEAD_MS to have every
+ *   connection busy, then the publish, then stopped.
+ * - Publishes are spaced as an editor's would be (SPACING_MS apart, beyond the KV write
+ *   pacing interval), so both sides measure the commit, not the pacing.
+ * - Where the machine allows it (cpus.ts), the load generator and the Worker that answers
+ *   the flood run on one half of the CPUs, the writer's workerd and this process (the
+ *   publishing client) on the other, as production keeps edge isolates and the
+ *   Publisher's Durable Object apart. `cpus` in the figures says which it was.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import { addStatuses, countStatuses } from "./http-bench.ts";
+import { cpuHalves, pidListeningOn, pin } from "./cpus.ts";
+import { addStatuses } from "./http-bench.ts";
 import { median } from "./timing.ts";
 
 export interface FloodFigures {
@@ -18,122 +32,151 @@ export interface FloodFigures {
   floodP50Ms: number;
   quietMaxMs: number;
   floodMaxMs: number;
+  /** Median over the pairs of flooded/quiet publish latency. */
   ratio: number;
+  pairs: number;
   floodRps: number;
   /** Status counts of the flood's responses (all 404 when nothing leaks through). */
   floodStatuses: Record<string, number>;
+  /** Where things ran: "flood on CPU 0, writer on CPU 1", or "all on every CPU". */
+  cpus: string;
+}
+
+export interface FloodOptions {
+  /** The Worker that publishes (the admin API and the Publisher). */
+  writerBase: string;
+  /** The Worker that answers the flood: the writer's own, or a second workerd. */
+  floodBase: string;
+  token: string;
+  slug: string;
+  article: object;
+  pairs?: number;
 }
 
 const SPACING_MS = 1_500;
+const FLOOD_LEAD_MS = 700;
+const DRAIN_MS = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function timedPublishes(
-  base: string,
-  token: string,
-  slug: string,
-  article: object,
-  count: number,
-  tag: string,
-) {
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    const response = await fetch(`${base}/api/articles/${slug}`, {
-      method: "PUT",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ ...article, summary: `${tag} ${i}` }),
+const FLOOD_PROCESS = join(dirname(fileURLToPath(import.meta.url)), "flood-process.ts");
+
+/** The load generator's process, driven line by line (see flood-process.ts). */
+class FloodProcess {
+  private readonly child: ChildProcess;
+  private readonly lines: AsyncIterator<string>;
+
+  constructor(base: string) {
+    this.child = spawn(process.execPath, [FLOOD_PROCESS, base], {
+      stdio: ["pipe", "pipe", "inherit"],
     });
-    await response.text();
-    if (!response.ok) throw new Error(`flood bench: publish answered HTTP ${response.status}`);
-    const ms = performance.now() - started;
-    times.push(ms);
-    await sleep(Math.max(0, SPACING_MS - ms));
+    this.lines = createInterface({ input: this.child.stdout as NodeJS.ReadableStream })[
+      Symbol.asyncIterator
+    ]();
   }
-  return times;
+
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error("the flood process did not start");
+    return this.child.pid;
+  }
+
+  private async command(command: string): Promise<string> {
+    this.child.stdin?.write(`${command}\n`);
+    const line = await this.lines.next();
+    if (line.done) throw new Error(`the flood process ended (after "${command}")`);
+    return line.value;
+  }
+
+  async start(): Promise<void> {
+    const answer = await this.command("start");
+    if (answer !== "started") throw new Error(`the flood process answered "${answer}"`);
+  }
+
+  async stop(): Promise<{ requests: number; seconds: number; statuses: Record<string, number> }> {
+    return JSON.parse(await this.command("stop"));
+  }
+
+  close(): void {
+    this.child.stdin?.end();
+  }
 }
 
-/** The flood's request hook, loaded by path in autocannon's worker thread. */
-const FLOOD_REQUEST = join(dirname(fileURLToPath(import.meta.url)), "flood-request.cjs");
-
-/**
- * A flood of random unknown paths at full speed for `seconds`, from a worker thread:
- * from this thread, its thousand responses a second would delay the publishes' own
- * responses here and be counted as the writer's slowness.
- */
-function flood(floodBase: string, seconds: number) {
-  return new Promise<{ statuses: Record<string, number>; requests: number; seconds: number }>(
-    (resolve, reject) => {
-      autocannon(
-        {
-          url: floodBase,
-          connections: 50,
-          duration: seconds,
-          timeout: 10,
-          workers: 1,
-          requests: [{ setupRequest: FLOOD_REQUEST }],
-        },
-        (error, result) => {
-          if (error) return reject(error);
-          const { statuses, completed } = countStatuses(result.statusCodeStats);
-          resolve({ statuses, requests: completed, seconds: result.duration });
-        },
-      );
-    },
-  );
+async function timedPublish(options: FloodOptions, summary: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${options.writerBase}/api/articles/${options.slug}`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${options.token}` },
+    body: JSON.stringify({ ...options.article, summary }),
+  });
+  await response.text();
+  if (!response.ok) throw new Error(`flood bench: publish answered HTTP ${response.status}`);
+  return performance.now() - started;
 }
 
-/**
- * Quiet and flooded publishes in alternating windows (quiet then flooded, then flooded
- * then quiet, ...), `publishes` of each in all, so both sides share the same minutes of
- * this machine: measured one after the other, the same code's quiet p50 moved by a third.
- */
-export async function benchFlood(
-  base: string,
-  token: string,
-  slug: string,
-  article: object,
-  publishes = 18,
-  floodBase = base,
-  windows = 3,
-): Promise<FloodFigures> {
+export async function benchFlood(options: FloodOptions): Promise<FloodFigures> {
+  const pairs = options.pairs ?? 24;
+  const flood = new FloodProcess(options.floodBase);
+  const halves = cpuHalves();
+  const pidOf = (base: string) => pidListeningOn(Number(new URL(base).port));
+  const writerPid = halves ? pidOf(options.writerBase) : 0;
+  const floodTargetPid = halves ? pidOf(options.floodBase) : 0;
   const quiet: number[] = [];
   const flooded: number[] = [];
   const statuses: Record<string, number> = {};
   let requests = 0;
   let seconds = 0;
-  const perWindow = Math.ceil(publishes / windows);
-  const quietWindow = async (w: number) => {
-    quiet.push(...(await timedPublishes(base, token, slug, article, perWindow, `quiet ${w}`)));
+  let lastStart = 0;
+  const spaced = async () => {
+    await sleep(Math.max(0, lastStart + SPACING_MS - performance.now()));
+    lastStart = performance.now();
   };
-  const floodWindow = async (w: number) => {
-    // The flood at full speed a second before the first publish, and until after the last.
-    const flooding = flood(floodBase, Math.ceil(2 + (perWindow * SPACING_MS) / 1000));
-    await sleep(1_000);
-    flooded.push(...(await timedPublishes(base, token, slug, article, perWindow, `flood ${w}`)));
-    const figures = await flooding;
-    addStatuses(statuses, figures.statuses);
-    requests += figures.requests;
-    seconds += figures.seconds;
-    await sleep(1_000); // the flood's last requests drained
-  };
-  for (let w = 0; w < windows; w++) {
-    if (w % 2 === 0) {
-      await quietWindow(w);
-      await floodWindow(w);
-    } else {
-      await floodWindow(w);
-      await quietWindow(w);
+  try {
+    if (halves) {
+      pin(flood.pid, halves.flood);
+      if (floodTargetPid !== writerPid) pin(floodTargetPid, halves.flood);
+      pin(writerPid, halves.writer);
+      pin(process.pid, halves.writer);
     }
+    for (let i = 0; i < pairs; i++) {
+      const quietOne = async () => {
+        await spaced();
+        quiet.push(await timedPublish(options, `quiet ${i}`));
+      };
+      const floodedOne = async () => {
+        await flood.start();
+        await sleep(FLOOD_LEAD_MS);
+        await spaced();
+        flooded.push(await timedPublish(options, `flooded ${i}`));
+        const figures = await flood.stop();
+        addStatuses(statuses, figures.statuses);
+        requests += figures.requests;
+        seconds += figures.seconds;
+        await sleep(DRAIN_MS);
+      };
+      if (i % 2 === 0) {
+        await floodedOne();
+        await quietOne();
+      } else {
+        await quietOne();
+        await floodedOne();
+      }
+    }
+  } finally {
+    flood.close();
+    // The HTTP rounds that follow use every CPU again.
+    if (halves) for (const pid of [writerPid, floodTargetPid, process.pid]) pin(pid, halves.all);
   }
-  const quietP50Ms = median(quiet);
-  const floodP50Ms = median(flooded);
+  const ratios = flooded.map((ms, i) => ms / (quiet[i] as number));
   return {
-    quietP50Ms,
-    floodP50Ms,
+    quietP50Ms: median(quiet),
+    floodP50Ms: median(flooded),
     quietMaxMs: Math.max(...quiet),
     floodMaxMs: Math.max(...flooded),
-    ratio: floodP50Ms / quietP50Ms,
+    ratio: median(ratios),
+    pairs,
     floodRps: seconds > 0 ? requests / seconds : 0,
     floodStatuses: statuses,
+    cpus: halves
+      ? `flood on CPU ${halves.flood}, writer on CPU ${halves.writer}`
+      : "all on every CPU (no taskset)",
   };
 }

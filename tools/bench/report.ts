@@ -33,9 +33,12 @@ export const TARGETS = {
 export interface SizeRun {
   stored: number;
   load: LoadResult;
-  /** Publish latency under a flood of unknown paths (measured at the largest size). */
+  /**
+   * Publish latency under a flood of unknown paths answered by the writer's own workerd
+   * (measured at the largest size; not judged: the flood then shares the writer's thread).
+   */
   flood?: FloodFigures;
-  /** The same, with the flood served by a second workerd on the same KV (as edge isolates would). */
+  /** The same, the flood served by a second workerd on the same KV (as edge isolates would): judged. */
   floodEdge?: FloodFigures;
   http: TargetResult[];
   cpu: CpuRow[];
@@ -249,36 +252,42 @@ export function summaryMarkdown(report: BenchReport): string {
     ),
     "info",
   ]);
-  const floodRow = (label: string, of: (s: SizeRun) => FloodFigures | undefined) => {
+  const floodRow = (
+    label: string,
+    of: (s: SizeRun) => FloodFigures | undefined,
+    judged: boolean,
+  ) => {
     const flooded = sizes.filter((s) => of(s));
     if (flooded.length === 0) return;
+    const met = flooded.every((s) => {
+      const f = of(s) as FloodFigures;
+      return (
+        f.ratio <= TARGETS.maxFloodRatio &&
+        Object.keys(f.floodStatuses).every((code) => code === "404")
+      );
+    });
     rows.push([
       label,
-      `≤ ${TARGETS.maxFloodRatio}×`,
+      judged ? `≤ ${TARGETS.maxFloodRatio}×` : "—",
       ...sizes.map((s) => {
         const f = of(s);
         return f
-          ? `${ms(f.floodP50Ms)} vs ${ms(f.quietP50Ms)} (${times(f.ratio)}), flood ${num(f.floodRps)} req/s, statuses ${JSON.stringify(f.floodStatuses)}`
+          ? `${ms(f.floodP50Ms)} vs ${ms(f.quietP50Ms)}, ${times(f.ratio)} (median of ${f.pairs} pairs), flood ${num(f.floodRps)} req/s, statuses ${JSON.stringify(f.floodStatuses)}; ${f.cpus}`
           : "";
       }),
-      verdict(
-        flooded.every((s) => {
-          const f = of(s) as FloodFigures;
-          return (
-            f.ratio <= TARGETS.maxFloodRatio &&
-            Object.keys(f.floodStatuses).every((code) => code === "404")
-          );
-        }),
-      ),
+      judged ? verdict(met) : "info",
     ]);
   };
+  // Judged where the flood is served as in production: not by the writer's own isolate.
   floodRow(
-    "publish p50 while 50 connections request random unknown paths (flood/quiet), one workerd",
-    (s) => s.flood,
+    "publish p50 while 50 connections request random unknown paths (flooded/quiet), the flood served by a second workerd on the same KV (the edge)",
+    (s) => s.floodEdge,
+    true,
   );
   floodRow(
-    "the same, the flood served by a second workerd on the same KV (the edge)",
-    (s) => s.floodEdge,
+    "the same, the flood answered on the writer's own workerd thread (one thread shared: information)",
+    (s) => s.flood,
+    false,
   );
 
   // HTTP and KV reads, per route.

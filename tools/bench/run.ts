@@ -172,31 +172,27 @@ async function benchSize(
     if (stored === SIZES[SIZES.length - 1]) {
       const floodLine = (what: string, f: FloodFigures) =>
         console.log(
-          `Publish p50 with 50 connections requesting random unknown paths (${what}): ${f.floodP50Ms.toFixed(0)} ms ` +
-            `against ${f.quietP50Ms.toFixed(0)} ms quiet (${f.ratio.toFixed(2)}x; max ${f.floodMaxMs.toFixed(0)} / ` +
-            `${f.quietMaxMs.toFixed(0)} ms); the flood ran at ${Math.round(f.floodRps)} req/s, statuses ${JSON.stringify(f.floodStatuses)}`,
+          `Publish p50 with 50 connections requesting random unknown paths (${what}; ${f.cpus}): ` +
+            `${f.floodP50Ms.toFixed(0)} ms against ${f.quietP50Ms.toFixed(0)} ms quiet, ${f.ratio.toFixed(2)}x ` +
+            `(median of ${f.pairs} pairs; max ${f.floodMaxMs.toFixed(0)} / ${f.quietMaxMs.toFixed(0)} ms); ` +
+            `the flood ran at ${Math.round(f.floodRps)} req/s, statuses ${JSON.stringify(f.floodStatuses)}`,
         );
-      run.flood = await benchFlood(real.base, token, slug, benchArticle(stored - 1).article);
-      floodLine("the flood and the writer in one workerd, one thread", run.flood);
+      const flood = { token, slug, article: benchArticle(stored - 1).article };
       // In production the flood lands on edge isolates and the Publisher runs elsewhere:
-      // here, a second workerd on the same persisted KV serves the flood, so the two
-      // share only this machine's two cores (and the load generator's).
+      // here, a second workerd on the same persisted KV serves the flood, on other CPUs
+      // than the writer's where the machine allows (flood.ts). Then, for information,
+      // the flood answered by the writer's own workerd, on the writer's own thread.
       const edge = await started(
         startWorker({ scriptPath: bundles.real.scriptPath, config: CONFIG, persistTo }),
       );
       try {
-        run.floodEdge = await benchFlood(
-          real.base,
-          token,
-          slug,
-          benchArticle(stored - 1).article,
-          undefined,
-          edge.base,
-        );
+        run.floodEdge = await benchFlood({ ...flood, writerBase: real.base, floodBase: edge.base });
         floodLine("the flood served by a second workerd on the same KV", run.floodEdge);
       } finally {
         await stopped(edge);
       }
+      run.flood = await benchFlood({ ...flood, writerBase: real.base, floodBase: real.base });
+      floodLine("the flood and the writer in one workerd, one thread", run.flood);
     }
 
     feedEtag = (await probe(`${real.base}/feed.xml`)).etag;
