@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** The CPUs a process may run on ("0,1" or "0-3,6"), as taskset lists them. */
-function affinityOf(pid: number): string {
+export function affinityOf(pid: number): string {
   const out = execFileSync("taskset", ["-c", "-p", String(pid)], { encoding: "utf8" });
   const list = /list:\s*(\S+)/.exec(out)?.[1];
   if (!list) throw new Error(`taskset printed no CPU list: ${out}`);
@@ -18,7 +18,7 @@ function affinityOf(pid: number): string {
 }
 
 /** "0-2,5" as [0, 1, 2, 5]. */
-function cpusIn(list: string): number[] {
+export function cpusIn(list: string): number[] {
   return list.split(",").flatMap((part) => {
     const [from, to = from] = part.split("-").map(Number) as [number, number?];
     return Array.from({ length: (to as number) - from + 1 }, (_, i) => from + i);
