@@ -24,6 +24,8 @@ export interface RunningWorker {
     binding: string,
     keys: string[],
   ): Promise<Map<string, { value: ArrayBuffer; metadata: unknown }>>;
+  /** Whether the Publisher has nothing left to do (no commit, no queued or deferred rebuild). */
+  writerIdle(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,14 @@ export async function startWorker(options: {
         if (value !== null) entries.set(key, { value, metadata });
       }
       return entries;
+    },
+    async writerIdle() {
+      const ns = await worker.miniflare.getDurableObjectNamespace("PUBLISHER");
+      const stub = ns.get(ns.idFromName("main")) as unknown as {
+        stats(): Promise<{ idle: boolean }>;
+      };
+      // Through Miniflare's proxy the result is a proxy too: read it as plain data.
+      return (JSON.parse(JSON.stringify(await stub.stats())) as { idle: boolean }).idle;
     },
     stop: () => worker.stop(),
   };
