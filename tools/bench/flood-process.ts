@@ -65,3 +65,5 @@ for await (const command of createInterface({ input: process.stdin })) {
     else console.log(JSON.stringify({ requests: 0, seconds: 0, statuses: {} }));
   }
 }
+// stdin closed (the bench ended, or failed mid-flood): stop flooding now, not in MAX_SECONDS.
+process.exit(0);
