@@ -11,7 +11,7 @@ import { createServer } from "node:net";
 import { dirname } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { Inspector } from "./inspector.ts";
-import { bindingsOf, readWranglerToml } from "./workers.ts";
+import { bindingsOf, publisherOf, readWranglerToml } from "./workers.ts";
 
 const LOOPBACK = "127.0.0.1";
 
@@ -87,9 +87,8 @@ export class Host {
   }
 
   /** The Publisher's stub, for its RPC methods (through Miniflare's proxy; results are proxies too). */
-  async publisher<T>(): Promise<T> {
-    const ns = await this.mf.getDurableObjectNamespace("PUBLISHER");
-    return ns.get(ns.idFromName("main")) as unknown as T;
+  publisher<T>(): Promise<T> {
+    return publisherOf<T>(this.mf);
   }
 
   /** One request through the Worker's isolate that reads nothing (a 404 of the path grammar). */
@@ -109,6 +108,3 @@ export class Host {
     await this.mf.dispose();
   }
 }
-
-/** An RPC result through Miniflare's proxy, as plain data. */
-export const plain = <T>(value: unknown): T => JSON.parse(JSON.stringify(value)) as T;

@@ -58,7 +58,7 @@ import { BENCH_TMP } from "./offline.ts";
 import { machineText, ms, num } from "./report.ts";
 import { scaleArticle, scaleSlug } from "./scale-articles.ts";
 import { bulkCommitInNode, type CommitCpu } from "./scale-cpu.ts";
-import { Host, plain } from "./scale-host.ts";
+import { Host } from "./scale-host.ts";
 import { type BenchLog, noOps } from "./scale-log.ts";
 import {
   alarmText,
@@ -82,7 +82,7 @@ import {
   windowRate,
   windowsText,
 } from "./scale-report.ts";
-import { readWranglerToml } from "./workers.ts";
+import { plain, readWranglerToml } from "./workers.ts";
 
 function setting(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];

@@ -11,6 +11,7 @@
  * never at once, so the counting run reads exactly the documents the real run served.
  * The Worker serves everything itself (wrangler.toml has no [assets]).
  */
+import type { Miniflare } from "miniflare";
 import { experimental_readRawConfig } from "wrangler";
 import { BULK_MAX_ARTICLES } from "../../src/core/publishing/limits.ts";
 import { startLocalWorker } from "../local-worker.ts";
@@ -66,6 +67,15 @@ export function bindingsOf(config: string): Record<string, unknown> {
   };
 }
 
+/** The Publisher's stub, for its RPC methods (through Miniflare's proxy; results are proxies too). */
+export async function publisherOf<T>(miniflare: Miniflare): Promise<T> {
+  const ns = await miniflare.getDurableObjectNamespace("PUBLISHER");
+  return ns.get(ns.idFromName("main")) as unknown as T;
+}
+
+/** An RPC result through Miniflare's proxy, as plain data. */
+export const plain = <T>(value: unknown): T => JSON.parse(JSON.stringify(value)) as T;
+
 export async function startWorker(options: {
   scriptPath: string;
   config: string;
@@ -91,12 +101,8 @@ export async function startWorker(options: {
       return entries;
     },
     async writerIdle() {
-      const ns = await worker.miniflare.getDurableObjectNamespace("PUBLISHER");
-      const stub = ns.get(ns.idFromName("main")) as unknown as {
-        stats(): Promise<{ idle: boolean }>;
-      };
-      // Through Miniflare's proxy the result is a proxy too: read it as plain data.
-      return (JSON.parse(JSON.stringify(await stub.stats())) as { idle: boolean }).idle;
+      const stub = await publisherOf<{ stats(): Promise<unknown> }>(worker.miniflare);
+      return plain<{ idle: boolean }>(await stub.stats()).idle;
     },
     stop: () => worker.stop(),
   };
