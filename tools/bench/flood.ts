@@ -114,11 +114,12 @@ async function timedPublish(options: FloodOptions, summary: string): Promise<num
 
 export async function benchFlood(options: FloodOptions): Promise<FloodFigures> {
   const pairs = options.pairs ?? 24;
-  const flood = new FloodProcess(options.floodBase);
   const halves = cpuHalves();
   const pidOf = (base: string) => pidListeningOn(Number(new URL(base).port));
   const writerPid = halves ? pidOf(options.writerBase) : 0;
   const floodTargetPid = halves ? pidOf(options.floodBase) : 0;
+  // Started once nothing before the try can throw: its finally closes it.
+  const flood = new FloodProcess(options.floodBase);
   const quiet: number[] = [];
   const flooded: number[] = [];
   const statuses: Record<string, number> = {};
